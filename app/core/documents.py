@@ -1,0 +1,69 @@
+"""The document store (`mongo` extension): MongoDB, or an embedded store.
+
+With MONGO_URL set it is a pymongo client on that server (MongoDB or
+FerretDB). Without it, an embedded pymongo-compatible store persisted in
+instance/ (see docs/decisions.md for the choice). Code uses `mongo.db` the
+same way in both modes and keeps to the subset both support (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DocumentStore:
+    def __init__(self) -> None:
+        self.client = None
+        self._db = None
+        self.embedded = False
+        self.location = ""
+
+    def init_app(self, app) -> None:
+        url = app.config.get("MONGO_URL")
+        name = app.config["MONGO_DB"]
+        if url:
+            from pymongo import MongoClient
+
+            self.client = MongoClient(
+                url,
+                serverSelectionTimeoutMS=3000,
+                connectTimeoutMS=3000,
+                tz_aware=False,
+                appname="kayak",
+                connect=False,  # no socket before fork (gunicorn, RQ)
+            )
+            self.location = url.split("@")[-1]
+        else:
+            from app.core.embedded import open_embedded_documents
+
+            self.client, self.location = open_embedded_documents(app)
+            self.embedded = True
+        self._db = self.client[name]
+        app.extensions["mongo"] = self
+
+    @property
+    def db(self):
+        if self._db is None:
+            raise RuntimeError("the document store is not initialised (create_app first)")
+        return self._db
+
+    def ping(self) -> bool:
+        if self.embedded:
+            self.db.list_collection_names()
+            return True
+        return bool(self.client.admin.command("ping").get("ok"))
+
+    def describe(self) -> str:
+        return f"{'embedded' if self.embedded else 'mongodb'} at {self.location}"
+
+    @staticmethod
+    def safe_keys(value: Any) -> Any:
+        """Rewrite keys FerretDB and MongoDB refuse ('.' inside, '$' first)."""
+        if isinstance(value, dict):
+            return {
+                str(k).replace(".", "_").lstrip("$") or "_": DocumentStore.safe_keys(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [DocumentStore.safe_keys(v) for v in value]
+        return value

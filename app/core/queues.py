@@ -1,0 +1,30 @@
+"""Redis connection and RQ queue, wired once per app (`queues` extension)."""
+
+from __future__ import annotations
+
+import redis
+from rq import Queue
+
+
+class Queues:
+    def __init__(self) -> None:
+        self.redis: redis.Redis | None = None
+        self.queue: Queue | None = None
+        self.url: str | None = None
+
+    def init_app(self, app) -> None:
+        from app.core.embedded import embedded_redis_url
+
+        self.url = app.config.get("REDIS_URL") or embedded_redis_url(app)
+        app.config["REDIS_URL_RESOLVED"] = self.url
+        self.redis = redis.Redis.from_url(
+            self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+        )
+        self.queue = Queue(app.config["RQ_QUEUE"], connection=self.redis)
+        app.extensions["queues"] = self
+
+    def enqueue(self, func, *args, **kwargs):
+        return self.queue.enqueue(func, *args, **kwargs)
+
+    def enqueue_in(self, delay, func, *args, **kwargs):
+        return self.queue.enqueue_in(delay, func, *args, **kwargs)

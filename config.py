@@ -1,0 +1,124 @@
+"""Configuration classes; every setting comes from the environment.
+
+`ENV_VARS` lists each variable the app reads, with what it means. The
+`.env.example` file and `docker-compose.yml` are checked against it by the
+test suite, so a variable cannot be added here without being documented.
+"""
+
+from __future__ import annotations
+
+import os
+
+ENV_VARS: dict[str, str] = {
+    "APP_ENV": "development (default), testing or production: picks the Config class.",
+    "SECRET_KEY": "Signs sessions and tokens. Required in production; development "
+    "makes a random one in instance/.",
+    "DATABASE_URL": "SQLAlchemy URL of the relational database, e.g. "
+    "mysql+pymysql://kayak:kayak@127.0.0.1:13306/kayak. Empty: embedded SQLite "
+    "in instance/.",
+    "MONGO_URL": "MongoDB URL, e.g. mongodb://127.0.0.1:27018/. Empty: the embedded "
+    "document store in instance/.",
+    "MONGO_DB": "Name of the MongoDB database (default kayak).",
+    "REDIS_URL": "Redis URL for the cache and the RQ queues, e.g. "
+    "redis://127.0.0.1:16379/0. Empty: an embedded Redis server in instance/.",
+    "KAFKA_BOOTSTRAP": "Kafka bootstrap servers, e.g. 127.0.0.1:19092. Empty: the relay "
+    "hands events from the outbox straight to RQ jobs.",
+    "KAFKA_TOPIC": "Topic that carries the domain events (default kayak.events).",
+    "KAFKA_GROUP": "Consumer group of the event consumer (default kayak-consumer).",
+    "RQ_QUEUE": "Name of the RQ queue the workers serve (default kayak).",
+    "EVENT_MAX_ATTEMPTS": "How many times a failing event handler runs before its job "
+    "goes to the dead letters (default 5).",
+    "EVENT_RETRY_BASE_SECONDS": "First retry delay of a failing handler; doubles per "
+    "attempt (default 2).",
+    "RELAY_POLL_SECONDS": "How often the relay looks for new outbox rows (default 0.5).",
+    "OUTBOX_LAG_WARN_SECONDS": "Age of the oldest unsent event above which /readyz "
+    "reports the outbox as degraded (default 120).",
+    "SESSION_COOKIE_SECURE": "1 to send the session cookie over HTTPS only (default 1 "
+    "in production, 0 elsewhere).",
+    "LOG_LEVEL": "Logging level (default INFO).",
+    "LOG_FORMAT": "json (default) or text.",
+}
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read one documented variable; empty counts as unset."""
+    if name not in ENV_VARS:
+        raise KeyError(f"{name} is not listed in config.ENV_VARS")
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(env(name, str(default)))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    APP_ENV = "development"
+    SECRET_KEY = env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
+    MONGO_URL = env("MONGO_URL")
+    MONGO_DB = env("MONGO_DB", "kayak")
+    REDIS_URL = env("REDIS_URL")
+    KAFKA_BOOTSTRAP = env("KAFKA_BOOTSTRAP")
+    KAFKA_TOPIC = env("KAFKA_TOPIC", "kayak.events")
+    KAFKA_GROUP = env("KAFKA_GROUP", "kayak-consumer")
+    RQ_QUEUE = env("RQ_QUEUE", "kayak")
+    EVENT_MAX_ATTEMPTS = env_int("EVENT_MAX_ATTEMPTS", 5)
+    EVENT_RETRY_BASE_SECONDS = env_float("EVENT_RETRY_BASE_SECONDS", 2.0)
+    RELAY_POLL_SECONDS = env_float("RELAY_POLL_SECONDS", 0.5)
+    OUTBOX_LAG_WARN_SECONDS = env_int("OUTBOX_LAG_WARN_SECONDS", 120)
+    LOG_LEVEL = env("LOG_LEVEL", "INFO")
+    LOG_FORMAT = env("LOG_FORMAT", "json")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    CACHE_DEFAULT_TIMEOUT = 300
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = env("SECRET_KEY", "testing-only-not-a-secret")
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> type[Config]:
+    name = name or env("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

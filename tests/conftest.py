@@ -1,0 +1,203 @@
+"""Test fixtures: the app on the real test servers, started once per run.
+
+The servers come from the environment (`make test` brings up the local
+stack and exports their URLs; the defaults below are that stack's). Each run
+uses its own databases and topic: `kayak_test` on MySQL and MongoDB, Redis
+db 1, and a Kafka topic and group named after the run, so nothing from a
+previous run leaks in. Tables are emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_ID = uuid.uuid4().hex[:8]
+
+STACK_DEFAULTS = {
+    "DATABASE_URL": "mysql+pymysql://kayak:kayak@127.0.0.1:13306/kayak",
+    "MONGO_URL": "mongodb://127.0.0.1:27018/",
+    "REDIS_URL": "redis://127.0.0.1:16379/0",
+    "KAFKA_BOOTSTRAP": "127.0.0.1:19092",
+}
+
+
+def _server_url(name: str) -> str:
+    return os.environ.get(name) or STACK_DEFAULTS[name]
+
+
+SERVER_DATABASE_URL = _server_url("DATABASE_URL")
+TEST_DB_NAME = "kayak_test"
+TEST_ENV = {
+    "APP_ENV": "testing",
+    "DATABASE_URL": sa.engine.make_url(SERVER_DATABASE_URL)
+    .set(database=TEST_DB_NAME)
+    .render_as_string(hide_password=False),
+    "MONGO_URL": _server_url("MONGO_URL"),
+    "MONGO_DB": TEST_DB_NAME,
+    "REDIS_URL": _server_url("REDIS_URL").rsplit("/", 1)[0] + "/1",
+    "KAFKA_BOOTSTRAP": _server_url("KAFKA_BOOTSTRAP"),
+    "KAFKA_TOPIC": f"kayak.test.{RUN_ID}",
+    "KAFKA_GROUP": f"kayak-test-{RUN_ID}",
+    "RQ_QUEUE": f"kayak-test-{RUN_ID}",
+    "EVENT_MAX_ATTEMPTS": "3",
+    "EVENT_RETRY_BASE_SECONDS": "0.2",
+    "RELAY_POLL_SECONDS": "0.2",
+    "LOG_FORMAT": "text",
+    "SECRET_KEY": "testing-only-not-a-secret",
+}
+# Set before the app is imported: config classes read the environment.
+os.environ.update(TEST_ENV)
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, message=""):
+    """Poll until predicate() is truthy; returns its value or fails the test.
+
+    `message` may be a callable, evaluated only on failure (e.g. process logs).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            detail = message() if callable(message) else message
+            pytest.fail(f"timed out after {timeout}s waiting for {detail or predicate}")
+        time.sleep(interval)
+
+
+def _recreate_mysql_database() -> None:
+    url = sa.engine.make_url(SERVER_DATABASE_URL)
+    engine = sa.create_engine(url.set(database=""))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{TEST_DB_NAME}`"))
+            conn.execute(
+                sa.text(
+                    f"CREATE DATABASE `{TEST_DB_NAME}` "
+                    "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                )
+            )
+    except sa.exc.OperationalError as exc:
+        pytest.exit(
+            f"MySQL is not reachable at {url.render_as_string()}: {exc.orig}. "
+            "Start the stack with `scripts/stack.sh up` (make test does it).",
+            returncode=3,
+        )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The app on the test servers, with the schema migrated from empty."""
+    os.environ["KAYAK_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    _recreate_mysql_database()
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import mongo, queues
+
+    app = create_app("testing")
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        mongo.client.drop_database(TEST_DB_NAME)
+        queues.redis.flushdb()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Empty every table and collection before a test that uses the app."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    from app.extensions import cache, db, mongo
+
+    with app.app_context():
+        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "mysql":
+                conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=0"))
+            for table in tables:
+                conn.execute(table.delete())
+            if conn.dialect.name == "mysql":
+                conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=1"))
+        for name in mongo.db.list_collection_names():
+            mongo.db[name].delete_many({})
+        cache.clear()
+    yield
+
+
+@pytest.fixture()
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+class Process:
+    """A worker, relay or consumer child process with the test environment."""
+
+    def __init__(self, name: str, args: list[str], log_dir: Path, env: dict | None = None):
+        self.name = name
+        self.args = args
+        self.log_path = log_dir / f"{name}.log"
+        self.env = {**os.environ, **(env or {})}
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Process:
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, *self.args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def pipeline(app, tmp_path_factory):
+    """Real worker, relay and consumer processes for the whole run."""
+    log_dir = tmp_path_factory.mktemp("pipeline-logs")
+    procs = {
+        "worker": Process("worker", ["-m", "workers.worker", "--name", f"test-{RUN_ID}"], log_dir),
+        "relay": Process("relay", ["-m", "workers.relay"], log_dir),
+        "consumer": Process("consumer", ["-m", "workers.consumer"], log_dir),
+    }
+    for proc in procs.values():
+        proc.start()
+    yield procs
+    for proc in procs.values():
+        proc.stop()
