@@ -10,9 +10,9 @@ from flask import Flask
 
 from config import load_config
 
-# Domain packages, each with a blueprint `bp` and, if it subscribes to events,
-# an `events` module imported here so every process knows every handler.
-DOMAINS = ("main", "admin", "analytics")
+# Domain packages, each with a blueprint `bp`; their `models` and `events`
+# modules are imported here so every process knows every table and handler.
+DOMAINS = ("main", "admin", "analytics", "listings")
 
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
@@ -78,11 +78,12 @@ def register_blueprints(app: Flask) -> None:
     for name in DOMAINS:
         package = importlib.import_module(f"app.{name}")
         app.register_blueprint(package.bp)
-        try:
-            importlib.import_module(f"app.{name}.events")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{name}.events":
-                raise
+        for module in ("models", "events"):
+            try:
+                importlib.import_module(f"app.{name}.{module}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"app.{name}.{module}":
+                    raise
     from app.core.security import register_security_headers
 
     register_security_headers(app)

@@ -1,0 +1,5 @@
+"""Listings: providers and their flights, hotels and cars; reviews and media."""
+
+from flask import Blueprint
+
+bp = Blueprint("listings", __name__, template_folder="templates")
