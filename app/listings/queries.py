@@ -1,0 +1,81 @@
+"""Reads of the catalogue, and the cache versions that invalidate them.
+
+Cached pages and searches carry the catalogue version of their listing kind
+in their key; a write bumps the version (one INCR), which retires every key
+built on the old one. A cache outage never fails a read.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
+
+from app.extensions import db, queues
+from app.listings.models import MODELS, PriceChange
+
+log = logging.getLogger(__name__)
+
+
+def version_key(kind: str) -> str:
+    return f"kayak:catalogue-version:{kind}"
+
+
+def catalogue_version(kind: str) -> int:
+    try:
+        return int(queues.redis.get(version_key(kind)) or 0)
+    except Exception as exc:  # the cache is optional
+        log.warning("cache unavailable for catalogue version: %s", exc)
+        return -1
+
+
+def bump_version(kind: str) -> None:
+    try:
+        queues.redis.incr(version_key(kind))
+    except Exception as exc:
+        log.warning("could not bump the %s catalogue version: %s", kind, exc)
+
+
+def get_listing(kind: str, listing_id, include_deleted: bool = False):
+    """The listing or 404 (deleted ones are 404 unless asked for)."""
+    model = MODELS.get(kind)
+    if model is None:
+        raise NotFound()
+    try:
+        listing = db.session.get(model, int(listing_id))
+    except (TypeError, ValueError):
+        listing = None
+    if listing is None or (listing.deleted_at is not None and not include_deleted):
+        raise NotFound(f"No such {kind}.")
+    return listing
+
+
+def headline_price(listing) -> Decimal | None:
+    """What a traveler sees first: lowest open fare, cheapest room, daily rate."""
+    if listing.kind == "flight":
+        return listing.lowest_fare()
+    if listing.kind == "hotel":
+        return listing.lowest_price()
+    return listing.daily_price
+
+
+def latest_prices(kind: str, listing_id: int) -> dict[tuple[str, int], Decimal]:
+    rows = db.session.execute(
+        sa.select(PriceChange.item_kind, PriceChange.item_id, PriceChange.price)
+        .where(PriceChange.listing_kind == kind, PriceChange.listing_id == listing_id)
+        .order_by(PriceChange.recorded_at, PriceChange.id)
+    )
+    return {(item_kind, item_id): price for item_kind, item_id, price in rows}
+
+
+def price_history(kind: str, listing_id: int, limit: int = 500) -> list[PriceChange]:
+    return list(
+        db.session.scalars(
+            sa.select(PriceChange)
+            .where(PriceChange.listing_kind == kind, PriceChange.listing_id == listing_id)
+            .order_by(PriceChange.recorded_at, PriceChange.id)
+            .limit(limit)
+        )
+    )
