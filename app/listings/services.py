@@ -15,10 +15,7 @@ from app.listings import queries
 from app.listings.models import (
     MODELS,
     PROVIDER_KINDS,
-    Car,
-    Flight,
     FlightCabin,
-    Hotel,
     PriceChange,
     Provider,
     RoomType,
