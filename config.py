@@ -8,6 +8,7 @@ test suite, so a variable cannot be added here without being documented.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 ENV_VARS: dict[str, str] = {
     "APP_ENV": "development (default), testing or production: picks the Config class.",
@@ -35,6 +36,10 @@ ENV_VARS: dict[str, str] = {
     "reports the outbox as degraded (default 120).",
     "SESSION_COOKIE_SECURE": "1 to send the session cookie over HTTPS only (default 1 "
     "in production, 0 elsewhere).",
+    "MAIL_URL": "Outgoing mail server, e.g. smtp://user:pass@smtp.example.com:587 "
+    "(smtps:// for TLS from the start; STARTTLS is used when the server offers it). "
+    "Empty: mail is written to the log and, outside production, listed at /auth/dev/mail.",
+    "MAIL_FROM": "Sender address of account mail (default Kayak <no-reply@kayak.local>).",
     "LOG_LEVEL": "Logging level (default INFO).",
     "LOG_FORMAT": "json (default) or text.",
 }
@@ -91,6 +96,19 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     CACHE_DEFAULT_TIMEOUT = 300
+
+    # Accounts (docs/accounts.md).
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    MAIL_URL = env("MAIL_URL")
+    MAIL_FROM = env("MAIL_FROM", "Kayak <no-reply@kayak.local>")
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+    ACCOUNT_INVITE_MAX_AGE = 3 * 24 * 3600  # set-password link of an account an admin created
+    SIGNIN_MAX_FAILURES = 5  # per email and IP address within the window
+    SIGNIN_MAX_FAILURES_PER_IP = 50  # any email, same window: slows password spraying
+    SIGNIN_WINDOW_SECONDS = 15 * 60
+    PASSWORD_RESET_MAX_PER_HOUR = 5  # reset mails per email address
+    SIGNUP_MAX_PER_HOUR = 20  # new accounts per IP address
+    PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):

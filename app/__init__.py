@@ -12,7 +12,7 @@ from config import load_config
 
 # Domain packages, each with a blueprint `bp`; their `models` and `events`
 # modules are imported here so every process knows every table and handler.
-DOMAINS = ("main", "admin", "analytics", "listings")
+DOMAINS = ("main", "admin", "analytics", "listings", "auth", "users", "partners", "api")
 
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
@@ -69,7 +69,7 @@ def register_extensions(app: Flask) -> None:
     mongo.init_app(app)
     events.init_app(app)
 
-    from app.core import models  # noqa: F401  (register the pipeline tables)
+    from app.core import audit, models  # noqa: F401  (register the pipeline and audit tables)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -9,6 +9,7 @@ previous run leaks in. Tables are emptied before each test.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:8]
@@ -35,7 +37,9 @@ def _server_url(name: str) -> str:
 
 
 SERVER_DATABASE_URL = _server_url("DATABASE_URL")
-TEST_DB_NAME = "kayak_test"
+# Overridable so two people (or two trees) can run the suite on one stack at once.
+TEST_DB_NAME = os.environ.get("KAYAK_TEST_DB") or "kayak_test"
+TEST_REDIS_DB = os.environ.get("KAYAK_TEST_REDIS_DB") or "1"
 TEST_ENV = {
     "APP_ENV": "testing",
     "DATABASE_URL": sa.engine.make_url(SERVER_DATABASE_URL)
@@ -43,7 +47,7 @@ TEST_ENV = {
     .render_as_string(hide_password=False),
     "MONGO_URL": _server_url("MONGO_URL"),
     "MONGO_DB": TEST_DB_NAME,
-    "REDIS_URL": _server_url("REDIS_URL").rsplit("/", 1)[0] + "/1",
+    "REDIS_URL": _server_url("REDIS_URL").rsplit("/", 1)[0] + "/" + TEST_REDIS_DB,
     "KAFKA_BOOTSTRAP": _server_url("KAFKA_BOOTSTRAP"),
     "KAFKA_TOPIC": f"kayak.test.{RUN_ID}",
     "KAFKA_GROUP": f"kayak-test-{RUN_ID}",
@@ -96,6 +100,26 @@ def _recreate_mysql_database() -> None:
         engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Without it a test that holds `app_ctx` would share `g` (flask-login's cached
+    user, Flask-WTF's CSRF token) and the database session across requests.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        from flask import has_app_context
+
+        if has_app_context():
+            # End the test's own transaction so its next read sees what the
+            # request committed (MySQL's REPEATABLE READ would hide it).
+            from app.extensions import db
+
+            db.session.rollback()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app on the test servers, with the schema migrated from empty."""
@@ -107,6 +131,7 @@ def app(tmp_path_factory):
     from app.extensions import mongo, queues
 
     app = create_app("testing")
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         mongo.client.drop_database(TEST_DB_NAME)
@@ -201,3 +226,99 @@ def pipeline(app, tmp_path_factory):
     yield procs
     for proc in procs.values():
         proc.stop()
+
+
+# -- accounts: factories and signed-in clients ---------------------------------
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def password_hash(app):
+    """One Argon2 hash of PASSWORD for every factory user (hashing is slow on purpose)."""
+    from app.auth.passwords import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture()
+def make_provider(app_ctx):
+    """make_provider(name=..., kind="airline") -> a committed Provider."""
+    from app.extensions import db
+    from app.listings.models import Provider
+
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, kind: str = "airline", code: str | None = None):
+        n = next(counter)
+        provider = Provider(kind=kind, name=name or f"Provider {n}", code=code)
+        db.session.add(provider)
+        db.session.commit()
+        return provider
+
+    return make
+
+
+@pytest.fixture()
+def make_user(app_ctx, password_hash, make_provider):
+    """make_user(role="traveler" | "partner" | an admin role, **attributes) -> a committed User.
+
+    Every user's password is PASSWORD. A partner gets a new provider unless one is given.
+    """
+    from app.core.access import ROLE_PERMISSIONS
+    from app.extensions import db
+    from app.users.models import User
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "traveler", email: str | None = None, provider=None, **attributes):
+        n = next(counter)
+        values = {
+            "first_name": attributes.pop("first_name", f"Test{chr(64 + n % 26 or 26)}"),
+            "last_name": attributes.pop("last_name", f"Person{n}"),
+            "email": email or f"{role.replace('_', '-')}{n}@example.com",
+            "password_hash": password_hash,
+        }
+        if role in ROLE_PERMISSIONS:
+            values.update(kind="admin", admin_role=role)
+        elif role == "partner":
+            values.update(kind="partner", provider_id=(provider or make_provider()).id)
+        elif role == "traveler":
+            values.update(kind="traveler")
+        else:
+            raise ValueError(f"unknown role {role!r}")
+        user = User(**values, **attributes)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def csrf_token_for(client) -> str:
+    """A CSRF token valid for this client's session (read from a rendered page)."""
+    import re
+
+    html = client.get("/").get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+@pytest.fixture()
+def login_as(app):
+    """login_as(user) -> a new test client signed in as `user` (no password round-trip).
+
+    The client has `.csrf()` for a token and `.form(url, data)` to POST with one.
+    """
+
+    def login(user):
+        client = app.test_client()
+        if user is not None:
+            with client.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+                session["_fresh"] = True
+        client.csrf = lambda: csrf_token_for(client)
+        client.form = lambda url, data=None, **kw: client.post(
+            url, data={"csrf_token": csrf_token_for(client), **(data or {})}, **kw
+        )
+        return client
+
+    return login

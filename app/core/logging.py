@@ -69,14 +69,16 @@ def configure_logging(app: Flask) -> None:
     def log_request(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         if request.endpoint not in ("static", "main.healthz"):
+            # A view whose URL carries a secret (a one-time link) sets g.log_path.
+            path = g.get("log_path") or request.path
             access.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - g.get("started", 0)) * 1000, 1),
                 },
