@@ -8,6 +8,7 @@ same way in both modes and keeps to the subset both support (DESIGN.md).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -17,6 +18,7 @@ class DocumentStore:
         self._db = None
         self.embedded = False
         self.location = ""
+        self.files_path = ""
 
     def init_app(self, app) -> None:
         url = app.config.get("MONGO_URL")
@@ -38,6 +40,7 @@ class DocumentStore:
 
             self.client, self.location = open_embedded_documents(app)
             self.embedded = True
+            self.files_path = os.path.join(app.instance_path, "files")
         self._db = self.client[name]
         app.extensions["mongo"] = self
 
@@ -55,6 +58,52 @@ class DocumentStore:
 
     def describe(self) -> str:
         return f"{'embedded' if self.embedded else 'mongodb'} at {self.location}"
+
+    # -- files (GridFS on a server, a folder in instance/ when embedded) --------
+    def put_file(self, data: bytes, filename: str, content_type: str, **metadata) -> str:
+        """Store bytes; returns the file id (a string)."""
+        if self.embedded:
+            return self._folder().put(data, filename, content_type, metadata)
+        import gridfs
+
+        file_id = gridfs.GridFS(self.db).put(
+            data, filename=filename, metadata={"content_type": content_type, **metadata}
+        )
+        return str(file_id)
+
+    def get_file(self, file_id: str) -> tuple[bytes, str] | None:
+        """(bytes, content type), or None for an unknown id."""
+        if self.embedded:
+            return self._folder().get(file_id)
+        import gridfs
+        from bson import ObjectId
+        from bson.errors import InvalidId
+
+        try:
+            stored = gridfs.GridFS(self.db).get(ObjectId(file_id))
+        except (InvalidId, gridfs.errors.NoFile, TypeError):
+            return None
+        return stored.read(), (stored.metadata or {}).get(
+            "content_type", "application/octet-stream"
+        )
+
+    def delete_file(self, file_id: str) -> None:
+        if self.embedded:
+            self._folder().delete(file_id)
+            return
+        import gridfs
+        from bson import ObjectId
+        from bson.errors import InvalidId
+
+        try:
+            gridfs.GridFS(self.db).delete(ObjectId(file_id))
+        except InvalidId:
+            pass
+
+    def _folder(self):
+        from app.core.embedded import FileFolder
+
+        return FileFolder(self.files_path)
 
     @staticmethod
     def safe_keys(value: Any) -> Any:

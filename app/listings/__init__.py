@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("listings", __name__, template_folder="templates")
+
+from app.listings import routes  # noqa: E402,F401

@@ -1,0 +1,204 @@
+"""Listing pages for travelers: facts, photos, reviews, price history."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.core.access import traveler_required
+from app.extensions import db, events, mongo
+from app.listings import bp, media, queries, reviews
+from app.listings.models import (
+    BREAKFAST,
+    CABINS,
+    CANCELLATION,
+    CAR_TYPES,
+    REFUND_RULES,
+    TRANSMISSIONS,
+)
+from app.listings.reference import airports
+from app.listings.validation import AMENITIES, Invalid
+
+KIND_PATHS = {"flights": "flight", "hotels": "hotel", "cars": "car"}
+LABELS = {
+    "cabins": CABINS,
+    "refund_rules": REFUND_RULES,
+    "car_types": CAR_TYPES,
+    "transmissions": TRANSMISSIONS,
+    "breakfast": BREAKFAST,
+    "cancellation": CANCELLATION,
+    "amenities": AMENITIES,
+}
+
+
+def kind_of(path: str) -> str:
+    try:
+        return KIND_PATHS[path]
+    except KeyError:
+        abort(404)
+
+
+@bp.app_context_processor
+def listing_helpers():
+    return {
+        "listing_url": listing_url,
+        "labels": LABELS,
+        "has_endpoint": lambda name: name in current_app.view_functions,
+    }
+
+
+def listing_url(listing) -> str:
+    return url_for("listings.detail", kinds=f"{listing.kind}s", listing_id=listing.id)
+
+
+@bp.get("/<any(flights, hotels, cars):kinds>/<int:listing_id>")
+def detail(kinds: str, listing_id: int):
+    """A listing's page; 404 for unknown or deleted listings."""
+    kind = kind_of(kinds)
+    listing = queries.get_listing(kind, listing_id)
+    sort = request.args.get("sort", "newest")
+    page = request.args.get("page", 1, type=int)
+    review_page, review_total = reviews.reviews_for(listing, sort, page)
+    history = queries.price_history(kind, listing.id)
+    events.publish(
+        "listing.viewed",
+        key=f"{kind}:{listing.id}",
+        data={"kind": kind, "id": listing.id, "provider_id": listing.provider_id},
+        actor=current_user.get_id() if current_user.is_authenticated else None,
+    )
+    db.session.commit()
+    may, why_not = (False, "")
+    if current_user.is_authenticated and current_user.kind == "traveler":
+        may, why_not = reviews.may_review(listing, current_user.id)
+    return render_template(
+        f"listings/{kind}.html",
+        listing=listing,
+        kind=kind,
+        airports=airports(),
+        photos=media.photos_of(listing),
+        reviews=review_page,
+        review_total=review_total,
+        sort=sort,
+        page=page,
+        pages=max(1, -(-review_total // reviews.PAGE_SIZE)),
+        chart=price_chart(listing, history),
+        may_review=may,
+        why_not=why_not,
+        errors={},
+        form={},
+    )
+
+
+@bp.get("/<any(flights, hotels, cars):kinds>/<int:listing_id>/reviews")
+def review_list(kinds: str, listing_id: int):
+    """htmx fragment: one page of reviews in the chosen order."""
+    listing = queries.get_listing(kind_of(kinds), listing_id)
+    sort = request.args.get("sort", "newest")
+    page = request.args.get("page", 1, type=int)
+    review_page, review_total = reviews.reviews_for(listing, sort, page)
+    response = make_response(
+        render_template(
+            "listings/_reviews.html",
+            listing=listing,
+            reviews=review_page,
+            review_total=review_total,
+            sort=sort,
+            page=page,
+            pages=max(1, -(-review_total // reviews.PAGE_SIZE)),
+        )
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.post("/<any(flights, hotels, cars):kinds>/<int:listing_id>/reviews")
+@traveler_required
+def add_review(kinds: str, listing_id: int):
+    kind = kind_of(kinds)
+    listing = queries.get_listing(kind, listing_id)
+    try:
+        reviews.add_review(listing, current_user.id, author_label(current_user), request.form)
+    except Invalid as exc:
+        db.session.rollback()
+        review_page, review_total = reviews.reviews_for(listing)
+        return render_template(
+            f"listings/{kind}.html",
+            listing=listing,
+            kind=kind,
+            airports=airports(),
+            photos=media.photos_of(listing),
+            reviews=review_page,
+            review_total=review_total,
+            sort="newest",
+            page=1,
+            pages=max(1, -(-review_total // reviews.PAGE_SIZE)),
+            chart=price_chart(listing, queries.price_history(kind, listing.id)),
+            may_review="listing" not in exc.errors,
+            why_not=exc.errors.get("listing", ""),
+            errors=exc.errors,
+            form=request.form,
+        ), 422
+    db.session.commit()
+    flash("Thanks! Your review is published.", "success")
+    return redirect(listing_url(listing) + "#reviews", code=303)
+
+
+@bp.post("/reviews/<review_id>/helpful")
+@traveler_required
+def helpful(review_id: str):
+    found = reviews.collection().find_one({"_id": review_id}, {"listing_kind": 1, "listing_id": 1})
+    if found is None:
+        abort(404)
+    reviews.mark_helpful(review_id, current_user.id)
+    listing = queries.get_listing(found["listing_kind"], found["listing_id"])
+    return redirect(listing_url(listing) + "#reviews", code=303)
+
+
+@bp.get("/media/<file_id>")
+def photo(file_id: str):
+    """A stored photo. Ids are content-addressed per upload, so cache for a year."""
+    stored = mongo.get_file(file_id)
+    if stored is None:
+        abort(404)
+    data, content_type = stored
+    response = make_response(data)
+    response.mimetype = content_type
+    response.set_etag(file_id)
+    response.cache_control.public = True
+    response.cache_control.max_age = 31536000
+    response.cache_control.immutable = True
+    return response.make_conditional(request)
+
+
+def price_chart(listing, history) -> dict:
+    """Series per priced item, for the small Chart.js line chart."""
+    names = {}
+    if listing.kind == "flight":
+        names = {("cabin", c.id): c.label for c in listing.cabins}
+    elif listing.kind == "hotel":
+        names = {("room", r.id): r.name for r in listing.rooms}
+    else:
+        names = {("car", listing.id): "Daily rate"}
+    series: dict[str, list] = {}
+    for change in history:
+        label = names.get((change.item_kind, change.item_id))
+        if label is None:
+            continue
+        series.setdefault(label, []).append(
+            {"x": change.recorded_at.strftime("%Y-%m-%d"), "y": float(change.price)}
+        )
+    return {"series": [{"label": k, "points": v} for k, v in series.items()]}
+
+
+def author_label(user) -> str:
+    """How a review is signed: first name and initial, never the full name."""
+    return f"{user.first_name} {user.last_name[:1]}."
