@@ -145,7 +145,12 @@ def _clean_state(request):
     if "app" not in request.fixturenames:
         yield
         return
-    app = request.getfixturevalue("app")
+    empty_all_stores(request.getfixturevalue("app"))
+    yield
+
+
+def empty_all_stores(app) -> None:
+    """Delete every row, document and cache key the app keeps (not the schema)."""
     from app.extensions import cache, db, mongo
 
     with app.app_context():
@@ -160,7 +165,6 @@ def _clean_state(request):
         for name in mongo.db.list_collection_names():
             mongo.db[name].delete_many({})
         cache.clear()
-    yield
 
 
 @pytest.fixture()
@@ -181,7 +185,7 @@ class Process:
         self.name = name
         self.args = args
         self.log_path = log_dir / f"{name}.log"
-        self.env = {**os.environ, **(env or {})}
+        self.env = dict(os.environ) if env is None else env  # the whole environment
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Process:

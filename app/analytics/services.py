@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pymongo.errors import DuplicateKeyError
+
 from app.extensions import mongo
 
 
@@ -21,7 +23,10 @@ def record_raw_event(envelope: dict[str, Any]) -> bool:
         "occurred_at": datetime.fromisoformat(envelope["occurred_at"]),
         "data": mongo.safe_keys(envelope.get("data") or {}),
     }
-    result = mongo.db.events.update_one(
-        {"_id": envelope["id"]}, {"$setOnInsert": document}, upsert=True
-    )
-    return result.upserted_id is not None
+    try:
+        # Insert by id rather than upsert: a primary-key check, which the
+        # embedded store answers without scanning the collection.
+        mongo.db.events.insert_one({"_id": envelope["id"], **document})
+    except DuplicateKeyError:
+        return False
+    return True

@@ -54,7 +54,7 @@ def configure_logging(app: Flask) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
-    for noisy in ("kafka", "werkzeug"):
+    for noisy in ("kafka", "werkzeug", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
     access = logging.getLogger("kayak.access")
