@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("listings", __name__, template_folder="templates")
 
-from app.listings import routes  # noqa: E402,F401
+from app.listings import admin, api, routes  # noqa: E402,F401

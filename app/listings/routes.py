@@ -53,6 +53,7 @@ def listing_helpers():
         "listing_url": listing_url,
         "labels": LABELS,
         "has_endpoint": lambda name: name in current_app.view_functions,
+        "photos_of": media.photos_of,
     }
 
 

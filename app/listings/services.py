@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core import audit
 from app.core.models import utcnow
 from app.extensions import db, events
 from app.listings import queries
@@ -45,6 +46,19 @@ SCALAR_FIELDS = {
 }  # fmt: skip
 
 
+def _actor_id(actor: Any) -> str | None:
+    """Events carry the acting user's id, or a label such as "api-key:kyk_ab12"."""
+    if actor is None:
+        return None
+    return str(actor.id) if hasattr(actor, "id") else str(actor)
+
+
+def _audit(actor: Any, action: str, listing, before=None, after=None) -> None:
+    """Admin changes go to the audit log (partners' changes are events only)."""
+    if getattr(actor, "admin_role", None):
+        audit.record(actor, action, listing.kind, listing.id, before, after)
+
+
 def get_provider(provider_id: Any, kind: str) -> Provider:
     """The active provider that may own a listing of `kind`; raises Invalid."""
     try:
@@ -57,6 +71,22 @@ def get_provider(provider_id: Any, kind: str) -> Provider:
         wanted = PROVIDER_KINDS[OWNER_KIND[kind]].lower()
         raise Invalid({"provider_id": f"A {kind} must belong to a provider that is a {wanted}."})
     return provider
+
+
+def restore_listing(listing, actor: Any) -> None:
+    """Undo a soft delete (admins only)."""
+    if listing.deleted_at is None:
+        return
+    listing.deleted_at = None
+    events.publish(
+        "listing.updated",
+        key=f"{listing.kind}:{listing.id}",
+        data={"kind": listing.kind, "id": listing.id, "provider_id": listing.provider_id,
+              "changed": ["deleted"], "price": {"old": None, "new": None}},
+        actor=_actor_id(actor),
+    )  # fmt: skip
+    _audit(actor, f"{listing.kind}.restore", listing, {"deleted": True}, {"deleted": False})
+    queries.bump_version(listing.kind)
 
 
 def create_provider(kind: str, name: str, code: str | None = None) -> Provider:
@@ -111,8 +141,9 @@ def create_listing(kind: str, data: dict[str, Any], actor: Any, provider: Provid
         key=f"{kind}:{listing.id}",
         data={"kind": kind, "id": listing.id, "provider_id": provider.id, "title": listing.title,
               "price": _str(queries.headline_price(listing))},
-        actor=actor,
+        actor=_actor_id(actor),
     )  # fmt: skip
+    _audit(actor, f"{kind}.create", listing, after=as_input(listing))
     queries.bump_version(kind)
     return listing
 
@@ -127,6 +158,7 @@ def update_listing(listing, data: dict[str, Any], actor: Any):
     merged = {**as_input(listing), **{k: v for k, v in data.items() if k != "provider_id"}}
     clean = CLEANERS[kind](merged)
     old_price = queries.headline_price(listing)
+    before_input = as_input(listing)
     before = {name: getattr(listing, name) for name in SCALAR_FIELDS[kind]}
     before_children = _children_snapshot(listing, kind)
     for name in SCALAR_FIELDS[kind]:
@@ -146,7 +178,13 @@ def update_listing(listing, data: dict[str, Any], actor: Any):
         key=f"{kind}:{listing.id}",
         data={"kind": kind, "id": listing.id, "provider_id": listing.provider_id,
               "changed": changed, "price": {"old": _str(old_price), "new": _str(new_price)}},
-        actor=actor,
+        actor=_actor_id(actor),
+    )  # fmt: skip
+    after_input = as_input(listing)
+    _audit(
+        actor, f"{kind}.update", listing,
+        {k: v for k, v in before_input.items() if after_input.get(k) != v},
+        {k: v for k, v in after_input.items() if before_input.get(k) != v},
     )  # fmt: skip
     queries.bump_version(kind)
     return listing, changed
@@ -161,8 +199,9 @@ def delete_listing(listing, actor: Any) -> None:
         "listing.deleted",
         key=f"{listing.kind}:{listing.id}",
         data={"kind": listing.kind, "id": listing.id, "provider_id": listing.provider_id},
-        actor=actor,
+        actor=_actor_id(actor),
     )
+    _audit(actor, f"{listing.kind}.delete", listing, {"deleted": False}, {"deleted": True})
     queries.bump_version(listing.kind)
 
 
