@@ -178,8 +178,8 @@ def admin_add_photo(kind: str, listing_id: int):
         flash("Choose an image file to upload.", "error")
     else:
         try:
-            media.add_photo(listing, upload.read(), upload.filename, request.form.get("caption", ""),
-                            actor=current_user.id)  # fmt: skip
+            caption = request.form.get("caption", "")
+            media.add_photo(listing, upload.read(), upload.filename, caption, current_user.id)
             flash("Photo added.", "success")
         except Invalid as exc:
             flash(exc.errors["photo"], "error")

@@ -62,8 +62,8 @@ def test_admin_adds_a_flight_hotel_and_car(admin, make_provider):
 
 def test_bad_input_is_refused_field_by_field_and_nothing_is_stored(admin, make_provider):
     airline = make_provider("Pacific Air", kind="airline")
-    data = form_of(f.flight_input(provider_id=airline.id, origin="XXQ",
-                                  arrives_local="2026-12-20T07:00", checked_bag_fee="-3"))  # fmt: skip
+    bad = {"origin": "XXQ", "arrives_local": "2026-12-20T07:00", "checked_bag_fee": "-3"}
+    data = form_of(f.flight_input(provider_id=airline.id, **bad))
     data["economy_seats_total"] = "-1"
     r = admin.form("/admin/listings/flight/new", data)
     html = r.get_data(as_text=True)
