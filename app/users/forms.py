@@ -321,7 +321,7 @@ class NewAccountForm(NameFields, FlaskForm):
     def validate_provider_id(self, field):
         if self.kind.data != "partner":
             return
-        valid = {str(value) for value, _ in field.choices if value}
+        valid = {choice.value for choice in field.choices if choice.value}
         if field.data not in valid:
             raise ValidationError("Choose the provider this partner acts for.")
 

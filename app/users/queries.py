@@ -26,7 +26,7 @@ def _view(doc: dict) -> dict:
     return {
         "id": str(doc["_id"]),
         "listing": doc.get("listing_name") or doc.get("listing_title") or "A listing",
-        "listing_type": doc.get("listing_type") or "",
+        "listing_kind": doc.get("listing_kind") or doc.get("listing_type") or "",
         "title": doc.get("title") or "",
         "rating": doc.get("rating"),
         "text": doc.get("text") or doc.get("body") or "",

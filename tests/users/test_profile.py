@@ -237,7 +237,7 @@ def add_review(author_id, **fields):
     doc = {
         "author_id": author_id,
         "listing_name": "Hotel Valencia Santana Row",
-        "listing_type": "hotel",
+        "listing_kind": "hotel",
         "title": "Great stay",
         "rating": 4,
         "text": "Quiet rooms and a rooftop bar.",
