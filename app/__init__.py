@@ -57,12 +57,13 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login.init_app(app)
     queues.init_app(app)
+    app.config.setdefault("CACHE_KEY_PREFIX", f"kayak:{app.config['APP_ENV']}:")
     cache.init_app(
         app,
         config={
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": app.config["REDIS_URL_RESOLVED"],
-            "CACHE_KEY_PREFIX": f"kayak:{app.config['APP_ENV']}:",
+            "CACHE_KEY_PREFIX": app.config["CACHE_KEY_PREFIX"],
             "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_DEFAULT_TIMEOUT"],
         },
     )

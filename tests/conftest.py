@@ -38,7 +38,8 @@ def _server_url(name: str) -> str:
 
 SERVER_DATABASE_URL = _server_url("DATABASE_URL")
 # Overridable so two people (or two trees) can run the suite on one stack at once.
-TEST_DB_NAME = os.environ.get("KAYAK_TEST_DB") or "kayak_test"
+# A database per run, so runs side by side (developers, helpers) never collide.
+TEST_DB_NAME = os.environ.get("KAYAK_TEST_DB") or f"kayak_test_{RUN_ID}"
 TEST_REDIS_DB = os.environ.get("KAYAK_TEST_REDIS_DB") or "1"
 TEST_ENV = {
     "APP_ENV": "testing",
@@ -120,6 +121,13 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+def _drop_mysql_database() -> None:
+    engine = sa.create_engine(sa.engine.make_url(SERVER_DATABASE_URL).set(database=""))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{TEST_DB_NAME}`"))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app on the test servers, with the schema migrated from empty."""
@@ -130,13 +138,21 @@ def app(tmp_path_factory):
     from app import create_app
     from app.extensions import mongo, queues
 
-    app = create_app("testing")
+    app = create_app("testing", {"CACHE_KEY_PREFIX": f"kayak:test-{RUN_ID}:"})
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         mongo.client.drop_database(TEST_DB_NAME)
-        queues.redis.flushdb()
     yield app
+    with app.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+        mongo.client.drop_database(TEST_DB_NAME)
+        for key in queues.redis.scan_iter(f"{app.config['CACHE_KEY_PREFIX']}*"):
+            queues.redis.delete(key)
+    _drop_mysql_database()
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def _key(bucket: str, *parts: str) -> str:
     ident = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    return f"kayak:{current_app.config['APP_ENV']}:rl:{bucket}:{ident}"
+    return f"{current_app.config['CACHE_KEY_PREFIX']}rl:{bucket}:{ident}"
 
 
 def hit(bucket: str, *parts: str, window: int) -> int:

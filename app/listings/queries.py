@@ -11,6 +11,7 @@ import logging
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.exceptions import NotFound
 
 from app.extensions import db, queues
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def version_key(kind: str) -> str:
-    return f"kayak:catalogue-version:{kind}"
+    return f"{current_app.config['CACHE_KEY_PREFIX']}catalogue-version:{kind}"
 
 
 def catalogue_version(kind: str) -> int:

@@ -13,7 +13,7 @@ def test_cache_round_trip_on_redis(app_ctx):
     assert queues.url.startswith("redis://")
     cache.set("greeting", {"text": "hello"}, timeout=30)
     assert cache.get("greeting") == {"text": "hello"}
-    assert queues.redis.exists("kayak:testing:greeting")
+    assert queues.redis.exists(f"{app_ctx.config['CACHE_KEY_PREFIX']}greeting")
     cache.delete("greeting")
     assert cache.get("greeting") is None
 
