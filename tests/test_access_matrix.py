@@ -157,6 +157,19 @@ MATRIX: dict[str, Rule] = {
     "api.delete_listing": Rule(
         "/api/v1/listings/hotel/{hotel}", {"other_partner"}, api=True, expect={"partner": "404"}
     ),
+    # other_partner is allowed in but sends no file: 400 still proves it got past the checks.
+    "api.add_photo": Rule(
+        "/api/v1/listings/hotel/{hotel}/photos",
+        {"other_partner"},
+        api=True,
+        expect={"partner": "404"},
+    ),
+    "api.remove_photo": Rule(
+        "/api/v1/listings/hotel/{hotel}/photos/{hotel_photo}",
+        {"other_partner"},
+        api=True,
+        expect={"partner": "404"},
+    ),
 }
 
 

@@ -194,3 +194,37 @@ def delete_listing(kind: str, listing_id: int):
     services.delete_listing(listing, actor=f"api-key:{g.api_key.prefix}")
     db.session.commit()
     return "", 204
+
+
+@bp.post(f"/listings/{KINDS}/<int:listing_id>/photos")
+@partner_required
+def add_photo(kind: str, listing_id: int):
+    """multipart/form-data with `photo` (the image) and an optional `caption`."""
+    from app.listings import media
+
+    listing = owned_or_404(queries.get_listing(kind, listing_id))
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return problem(400, "Bad Request", "Send the image as multipart/form-data field 'photo'.")
+    try:
+        photo = media.add_photo(listing, upload.read(), upload.filename,
+                                request.form.get("caption", ""), f"api-key:{g.api_key.prefix}")  # fmt: skip
+    except Invalid as exc:
+        return invalid(exc)
+    response = jsonify(
+        id=photo["_id"], width=photo["width"], height=photo["height"], caption=photo["caption"],
+        url=url_for("listings.photo", file_id=photo["file_id"], _external=True),
+    )  # fmt: skip
+    response.status_code = 201
+    return response
+
+
+@bp.delete(f"/listings/{KINDS}/<int:listing_id>/photos/<photo_id>")
+@partner_required
+def remove_photo(kind: str, listing_id: int, photo_id: str):
+    from app.listings import media
+
+    listing = owned_or_404(queries.get_listing(kind, listing_id))
+    if not media.remove_photo(listing, photo_id):
+        return problem(404, "Not Found", "No such photo on this listing.")
+    return "", 204

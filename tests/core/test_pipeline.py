@@ -130,3 +130,26 @@ def test_kafka_outage_loses_nothing_and_duplicates_nothing(app_ctx, pipeline):
         sa.select(OutboxEvent.attempts).where(OutboxEvent.event_id.in_(ids))
     ).all()
     assert max(attempts) > 1, "the relay should have tried during the outage"
+
+
+def test_listing_changes_reach_the_raw_log_through_kafka(app_ctx, pipeline, make_provider):
+    from app.listings import services
+    from tests.listings import factories as f
+
+    rental = make_provider("Pipeline Cars", kind="car_rental")
+    car = services.create_listing("car", f.car_input(provider_id=rental.id), actor="admin:1")
+    db.session.commit()
+    services.update_listing(car, {"daily_price": "80.00"}, actor="admin:1")
+    db.session.commit()
+    services.delete_listing(car, actor="admin:1")
+    db.session.commit()
+    key = f"car:{car.id}"
+
+    def arrived():
+        return mongo.db.events.count_documents({"key": key}) == 3
+
+    wait_for(arrived, 60, message=lambda: logs(pipeline))
+    stored = {d["type"]: d for d in mongo.db.events.find({"key": key})}
+    assert set(stored) == {"listing.created", "listing.updated", "listing.deleted"}
+    assert stored["listing.updated"]["data"]["price"] == {"old": "64.00", "new": "80.00"}
+    assert stored["listing.updated"]["actor"] == "admin:1"

@@ -113,3 +113,27 @@ def test_no_key_no_access(client, app_ctx):
     assert r.status_code == 401 and r.mimetype == "application/problem+json"
     r = client.get("/api/v1/listings", headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401
+
+
+def test_partner_uploads_and_removes_a_photo(client, partner):
+    import io
+
+    from PIL import Image
+
+    headers, _ = partner("car_rental", "Photo Cars")
+    car = client.post("/api/v1/listings/car", json=f.car_input(), headers=headers).get_json()
+    image = io.BytesIO()
+    Image.new("RGB", (1200, 800), (10, 120, 90)).save(image, "JPEG")
+    r = client.post(f"/api/v1/listings/car/{car['id']}/photos", headers=headers,
+                    data={"photo": (io.BytesIO(image.getvalue()), "car.jpg"), "caption": "Front"},
+                    content_type="multipart/form-data")  # fmt: skip
+    assert r.status_code == 201, r.get_json()
+    photo = r.get_json()
+    assert (photo["width"], photo["height"]) == (1200, 800)
+    assert client.get(photo["url"]).status_code == 200
+    bad = client.post(f"/api/v1/listings/car/{car['id']}/photos", headers=headers,
+                      data={"photo": (io.BytesIO(b"GIF89a-broken"), "x.gif")},
+                      content_type="multipart/form-data")  # fmt: skip
+    assert bad.status_code == 422 and "photo" in bad.get_json()["errors"]
+    r = client.delete(f"/api/v1/listings/car/{car['id']}/photos/{photo['id']}", headers=headers)
+    assert r.status_code == 204
