@@ -207,8 +207,9 @@ def add_photo(kind: str, listing_id: int):
     if upload is None or not upload.filename:
         return problem(400, "Bad Request", "Send the image as multipart/form-data field 'photo'.")
     try:
-        photo = media.add_photo(listing, upload.read(), upload.filename,
-                                request.form.get("caption", ""), f"api-key:{g.api_key.prefix}")  # fmt: skip
+        caption = request.form.get("caption", "")
+        actor = f"api-key:{g.api_key.prefix}"
+        photo = media.add_photo(listing, upload.read(), upload.filename, caption, actor)
     except Invalid as exc:
         return invalid(exc)
     response = jsonify(
