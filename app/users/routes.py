@@ -59,6 +59,11 @@ def invalid(template: str, **context):
     return render_template(template, **context), 422
 
 
+def _me() -> User:
+    """The signed-in user itself (not the proxy), for services that keep references."""
+    return current_user._get_current_object()
+
+
 def _own_card(card_id: int) -> PaymentCard:
     card = db.session.get(PaymentCard, card_id)
     if card is None or card.user_id != current_user.id:
@@ -100,7 +105,7 @@ def account():
 @bp.route("/account/profile", methods=["GET", "POST"])
 @traveler_required
 def edit_profile():
-    user = current_user._get_current_object()
+    user = _me()
     form = ProfileForm(obj=user, require_password_for_email=user.email)
     if form.validate_on_submit():
         values = form.values()
@@ -135,7 +140,7 @@ def upload_photo():
             except ValueError as exc:
                 flash(str(exc), "error")
             else:
-                services.set_photo(current_user, jpeg)
+                services.set_photo(_me(), jpeg)
                 flash("Photo updated.", "success")
                 return redirect(url_for("users.account"), code=303)
     for errors in form.errors.values():
@@ -153,7 +158,7 @@ def photo():
 @bp.post("/account/photo/delete")
 @traveler_required
 def delete_photo():
-    if EmptyForm().validate_on_submit() and services.remove_photo(current_user):
+    if EmptyForm().validate_on_submit() and services.remove_photo(_me()):
         flash("Photo removed.", "success")
     return redirect(url_for("users.account"), code=303)
 
@@ -164,7 +169,7 @@ def new_card():
     form = CardForm()
     if form.validate_on_submit():
         try:
-            card = services.add_card(current_user, form.card(), form.holder_name.data)
+            card = services.add_card(_me(), form.card(), form.holder_name.data)
         except services.AccountError as exc:
             form[exc.field].errors.append(exc.message)
         else:
@@ -182,7 +187,7 @@ def delete_card(card_id: int):
     card = _own_card(card_id)
     if EmptyForm().validate_on_submit():
         label = f"{card.brand_label} ending in {card.last4}"
-        services.remove_card(current_user, card)
+        services.remove_card(_me(), card)
         flash(f"{label} removed.", "success")
     return redirect(url_for("users.account", _anchor="cards"), code=303)
 
@@ -192,7 +197,7 @@ def delete_card(card_id: int):
 def preferences():
     form = PreferencesForm(obj=current_user)
     if form.validate_on_submit():
-        changed = services.update_profile(current_user, form.values())
+        changed = services.update_profile(_me(), form.values())
         flash("Travel preferences saved." if changed else "Nothing to change.", "success")
         return redirect(url_for("users.account", _anchor="preferences"), code=303)
     context = {"form": form, "loyalty_form": LoyaltyForm(), "action_form": EmptyForm()}
@@ -207,7 +212,7 @@ def add_loyalty():
     loyalty_form = LoyaltyForm()
     if loyalty_form.validate_on_submit():
         try:
-            services.add_loyalty(current_user, loyalty_form.program.data, loyalty_form.number.data)
+            services.add_loyalty(_me(), loyalty_form.program.data, loyalty_form.number.data)
         except services.AccountError as exc:
             loyalty_form[exc.field].errors.append(exc.message)
         else:
@@ -227,7 +232,7 @@ def delete_loyalty(loyalty_id: int):
     account = _own_loyalty(loyalty_id)
     if EmptyForm().validate_on_submit():
         program = account.program
-        services.remove_loyalty(current_user, account)
+        services.remove_loyalty(_me(), account)
         flash(f"{program} number removed.", "success")
     return redirect(url_for("users.preferences"), code=303)
 
@@ -247,7 +252,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, form.password.data)
+            services.delete_account(_me(), form.password.data)
         except services.AccountError as exc:
             form[exc.field].errors.append(exc.message)
         else:
@@ -272,7 +277,7 @@ def _managed(user_id: int) -> User:
     """The account, if the signed-in admin's role may change it (else 403)."""
     user = _target(user_id)
     try:
-        services.require_manage(current_user, user)
+        services.require_manage(_me(), user)
     except PermissionError:
         abort(403)
     if user.deleted_at is not None:
@@ -321,7 +326,7 @@ def admin_new():
     if form.validate_on_submit():
         try:
             user = services.create_staff_account(
-                current_user,
+                _me(),
                 form.kind.data,
                 form.email.data,
                 form.first_name.data,
@@ -332,7 +337,7 @@ def admin_new():
         except services.AccountError as exc:
             form[exc.field or "kind"].errors.append(exc.message)
         else:
-            sent = send_invitation(user, invited_by=current_user)
+            sent = send_invitation(user, invited_by=_me())
             flash(
                 f"Account created for {user.email}. "
                 + (
@@ -356,7 +361,7 @@ def admin_detail(user_id: int):
         "users/admin_detail.html",
         user=user,
         entries=audit.entries("user", user.id, limit=100),
-        may_manage=services.may_manage(current_user, user),
+        may_manage=services.may_manage(_me(), user),
         action_form=EmptyForm(),
         role_form=AdminRoleForm(admin_role=user.admin_role),
         loyalty_form=LoyaltyForm(),
@@ -371,7 +376,7 @@ def admin_edit(user_id: int):
     form = AdminUserForm(obj=user)
     if form.validate_on_submit():
         try:
-            changed = services.update_profile(user, form.values(), actor=current_user)
+            changed = services.update_profile(user, form.values(), actor=_me())
         except services.AccountError as exc:
             form[exc.field].errors.append(exc.message)
         else:
@@ -392,7 +397,7 @@ def admin_photo(user_id: int):
 @admin_required("users.manage")
 def admin_delete_photo(user_id: int):
     user = _managed(user_id)
-    if EmptyForm().validate_on_submit() and services.remove_photo(user, actor=current_user):
+    if EmptyForm().validate_on_submit() and services.remove_photo(user, actor=_me()):
         flash("Photo removed.", "success")
     return redirect(url_for("users.admin_detail", user_id=user.id), code=303)
 
@@ -405,7 +410,7 @@ def admin_delete_card(user_id: int, card_id: int):
     if card is None or card.user_id != user.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        services.remove_card(user, card, actor=current_user)
+        services.remove_card(user, card, actor=_me())
         flash("Card removed.", "success")
     return redirect(url_for("users.admin_detail", user_id=user.id), code=303)
 
@@ -417,7 +422,7 @@ def admin_add_loyalty(user_id: int):
     form = LoyaltyForm()
     if form.validate_on_submit():
         try:
-            services.add_loyalty(user, form.program.data, form.number.data, actor=current_user)
+            services.add_loyalty(user, form.program.data, form.number.data, actor=_me())
         except services.AccountError as exc:
             flash(exc.message, "error")
         else:
@@ -436,7 +441,7 @@ def admin_delete_loyalty(user_id: int, loyalty_id: int):
     if account is None or account.user_id != user.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        services.remove_loyalty(user, account, actor=current_user)
+        services.remove_loyalty(user, account, actor=_me())
         flash("Loyalty number removed.", "success")
     return redirect(url_for("users.admin_detail", user_id=user.id), code=303)
 
@@ -445,7 +450,7 @@ def _set_active(user_id: int, active: bool):
     user = _managed(user_id)
     if EmptyForm().validate_on_submit():
         try:
-            services.set_active(current_user, user, active)
+            services.set_active(_me(), user, active)
         except services.AccountError as exc:
             flash(exc.message, "error")
         else:
@@ -477,7 +482,7 @@ def admin_set_role(user_id: int):
     form = AdminRoleForm()
     if form.validate_on_submit():
         try:
-            if services.set_admin_role(current_user, user, form.admin_role.data):
+            if services.set_admin_role(_me(), user, form.admin_role.data):
                 flash(f"Role changed to {ROLE_LABELS[form.admin_role.data]}.", "success")
         except services.AccountError as exc:
             flash(exc.message, "error")
@@ -500,7 +505,7 @@ def admin_send_password_link(user_id: int):
             if user.password_hash:
                 request_password_reset(user.email, request.remote_addr or "")
             else:
-                send_invitation(user, invited_by=current_user)
-            services.record_password_link(current_user, user)
+                send_invitation(user, invited_by=_me())
+            services.record_password_link(_me(), user)
             flash(f"A password link was mailed to {user.email}.", "success")
     return redirect(url_for("users.admin_detail", user_id=user.id), code=303)
