@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.core.models import DeadLetter
 from app.extensions import db, events
+from app.listings.cli import seed_command
 
 events_cli = AppGroup("events", help="Inspect and drive the event pipeline.")
 
@@ -82,3 +83,4 @@ def retry(dead_letter_id: int) -> None:
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(events_cli)
+    app.cli.add_command(seed_command)

@@ -25,8 +25,9 @@ US_AIRPORTS = [
     ("AUS", 21, "Austin", "TX"), ("MDW", 22, "Chicago", "IL"), ("HNL", 21, "Honolulu", "HI"),
     ("DAL", 16, "Dallas", "TX"), ("PDX", 16, "Portland", "OR"), ("STL", 15, "St. Louis", "MO"),
     ("RDU", 14, "Raleigh", "NC"), ("HOU", 14, "Houston", "TX"), ("SMF", 13, "Sacramento", "CA"),
-    ("MSY", 13, "New Orleans", "LA"), ("SJC", 11, "San Jose", "CA"), ("SNA", 11, "Santa Ana", "CA"),
-    ("MCI", 11, "Kansas City", "MO"), ("OAK", 10, "Oakland", "CA"), ("SAT", 10, "San Antonio", "TX"),
+    ("MSY", 13, "New Orleans", "LA"), ("SJC", 11, "San Jose", "CA"),
+    ("SNA", 11, "Santa Ana", "CA"), ("MCI", 11, "Kansas City", "MO"),
+    ("OAK", 10, "Oakland", "CA"), ("SAT", 10, "San Antonio", "TX"),
     ("RSW", 10, "Fort Myers", "FL"), ("CLE", 10, "Cleveland", "OH"),
     ("IND", 10, "Indianapolis", "IN"), ("PIT", 10, "Pittsburgh", "PA"),
     ("CVG", 9, "Covington", "KY"), ("CMH", 9, "Columbus", "OH"), ("JAX", 7, "Jacksonville", "FL"),
@@ -161,8 +162,9 @@ HOTEL_AREAS = [
     "North", "South", "East", "West", "Medical Center", "University Area", "Old Town",
     "Waterfront", "Historic District", "Arena District", "Park Place", "City Center",
 ]  # fmt: skip
-INDEPENDENT_FIRST = [
-    "The", "The", "The", "Hotel", "Casa", "Villa", "Maison", "Inn at",
+TOWN_AREAS = [
+    "Downtown", "Airport", "North", "South", "East", "West", "Old Town", "Historic District",
+    "Park Place", "Riverside", "Interstate",
 ]  # fmt: skip
 INDEPENDENT_WORDS = [
     "Larkspur", "Magnolia", "Copperleaf", "Willow", "Cedar", "Bluebird", "Foundry", "Ironworks",
@@ -530,9 +532,29 @@ REVIEW_PHRASES = {
     },
 }  # fmt: skip
 HOTEL_DESCRIPTIONS = [
-    "A {stars}-star hotel in {area} {city}, close to dining, shopping and the sights.",
-    "Comfortable rooms in {city}'s {area} neighborhood, with easy access to the highway.",
-    "Modern {stars}-star stay in {city} with friendly service and {amenity}.",
-    "A relaxed base for business and leisure travelers in {city}, featuring {amenity}.",
-    "Recently renovated rooms in {area} {city}; {amenity} and helpful staff.",
+    "A {stars}-star hotel {place}, close to dining, shopping and the sights.",
+    "Comfortable rooms {place}, with {amenity} and easy access to the highway.",
+    "A modern {stars}-star stay {place} with friendly service and {amenity}.",
+    "A relaxed base for business and leisure travelers {place}, featuring {amenity}.",
+    "Recently renovated rooms {place}; {amenity} and helpful staff.",
 ]
+AREA_PLACES = {
+    "Downtown": "in downtown {city}", "Airport": "near the {city} airport",
+    "Convention Center": "steps from the {city} convention center",
+    "Midtown": "in Midtown {city}", "Riverside": "by the river in {city}",
+    "Uptown": "in Uptown {city}", "North": "in north {city}", "South": "in south {city}",
+    "East": "on the east side of {city}", "West": "on the west side of {city}",
+    "Medical Center": "near the medical center in {city}",
+    "University Area": "near the university in {city}", "Old Town": "in {city}'s Old Town",
+    "Waterfront": "on the {city} waterfront", "Historic District": "in {city}'s historic district",
+    "Arena District": "in {city}'s arena district", "Park Place": "across from a park in {city}",
+    "City Center": "in the heart of {city}", "Interstate": "just off the interstate in {city}",
+}  # fmt: skip
+AMENITY_PHRASES = {
+    "wifi": "free Wi-Fi", "parking": "on-site parking", "pool": "a pool",
+    "gym": "a fitness center", "spa": "a full-service spa", "restaurant": "an on-site restaurant",
+    "bar": "a lobby bar", "airport_shuttle": "a free airport shuttle",
+    "ev_charging": "EV charging", "business_center": "a business center",
+    "room_service": "room service", "laundry": "guest laundry",
+    "accessible": "accessible rooms", "kitchenette": "kitchenettes in every room",
+}  # fmt: skip
