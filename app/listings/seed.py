@@ -372,7 +372,8 @@ class Seeder:
         return f"{zip3:03d}{rng.randint(1, 98):02d}"
 
     def _history(self, rng, rows, listing_kind, listing_id, item_kind, item_id, price, spread):
-        """The price now, and for a share of items a few earlier ones (30-60 days)."""
+        """The price now, and for a share of items one to three earlier ones from
+        the previous 60 days (what the concierge's 30-day averages read)."""
         if rng.random() < self.scale.history_share:
             for days in sorted(rng.sample(range(2, 61), rng.randint(1, 3)), reverse=True):
                 old = money(float(price) * rng.uniform(1 - spread, 1 + spread))
@@ -963,7 +964,8 @@ class Seeder:
             sentences.append(rng.choice(bank["close"]))
         text = " ".join(sentences).format(**plan.context)
         months_back = rng.randint(1, 18)
-        year, month = divmod(self.start.year * 12 + self.start.month - 1 - months_back, 12)
+        today = min(self.start, self.now.date())  # trips are in the past, whatever --start says
+        year, month = divmod(today.year * 12 + today.month - 1 - months_back, 12)
         trip = datetime(year, month + 1, 1)
         created = min(trip + timedelta(days=rng.randint(3, 60), minutes=rng.randint(0, 1439)),
                       self.now - timedelta(hours=1))  # fmt: skip
