@@ -54,8 +54,12 @@ PERSISTENT = [c for c in DOC_CANDIDATES if c != "mongomock"]
 def open_db(candidate, path):
     """Return (client, database) for a candidate store rooted at `path`."""
     if candidate.endswith("+shim"):
-        client, db = open_db(candidate[: -len("+shim")], path)
-        return client, ShimDatabase(db, os.path.join(path, ".write.lock"))
+        # The adapter the app ships (app/core/embedded.py), measured as used.
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        from app.core.embedded import EmbeddedClient
+
+        client = EmbeddedClient(path)
+        return client, client["app"]
     if candidate.startswith("montydb-"):
         from montydb import MontyClient, set_storage
 
@@ -75,134 +79,6 @@ def open_db(candidate, path):
     else:
         raise ValueError(candidate)
     return client, client["app"]
-
-
-def shim_aggregate(coll, pipeline):
-    """Aggregate for stores without .aggregate(): push a leading $match into
-    find(), run the remaining stages with mongomock's pure-Python pipeline engine."""
-    from mongomock.aggregate import process_pipeline
-
-    pipeline = list(pipeline)
-    match = pipeline.pop(0)["$match"] if pipeline and "$match" in pipeline[0] else {}
-    docs = list(coll.find(match))
-    # the database is only used by $lookup/$graphLookup (reads) and $out (avoid)
-    return list(process_pipeline(docs, coll.database, pipeline, None))
-
-
-def _to_pymongo_error(e):
-    """Map montydb / storage-layer exceptions onto pymongo.errors classes so app
-    code catches the same types in embedded and server mode."""
-    import sqlite3
-
-    import pymongo.errors as pe
-    from montydb import errors as me
-    from montydb.storage import StorageError
-
-    if isinstance(
-        e, (me.DuplicateKeyError, sqlite3.IntegrityError)
-    ):  # sqlite: dup _id in insert_many
-        return pe.DuplicateKeyError(str(e), code=11000)
-    for mcls, pcls in (
-        (me.WriteError, pe.WriteError),
-        (me.OperationFailure, pe.OperationFailure),
-        (me.InvalidOperation, pe.InvalidOperation),
-        (me.ConfigurationError, pe.ConfigurationError),
-    ):
-        if isinstance(e, mcls):
-            return pcls(str(e))
-    if isinstance(e, (me.MontyError, StorageError, sqlite3.Error)) or type(e).__module__ == "lmdb":
-        return pe.OperationFailure("%s: %s" % (type(e).__name__, e))
-    return e
-
-
-class ShimCollection:
-    """Wraps a montydb collection: every write runs under an exclusive
-    fcntl.flock on one lock file (serialises web + worker processes, which makes
-    read-modify-write ops such as $inc upserts atomic) plus a thread lock
-    (flock does not exclude threads sharing the descriptor); adds aggregate();
-    re-raises store errors as pymongo.errors classes."""
-
-    WRITES = {
-        "insert_one",
-        "insert_many",
-        "update_one",
-        "update_many",
-        "replace_one",
-        "delete_one",
-        "delete_many",
-        "find_one_and_update",
-        "save",
-    }
-
-    def __init__(self, coll, locker):
-        self._coll, self._locker = coll, locker
-
-    def __getattr__(self, name):
-        attr = getattr(self._coll, name)
-        if not callable(attr):
-            return attr
-        lock = self._locker if name in self.WRITES else None
-
-        def call(*args, **kwargs):
-            try:
-                if lock is None:
-                    return attr(*args, **kwargs)
-                with lock:
-                    return attr(*args, **kwargs)
-            except Exception as e:  # noqa: BLE001
-                mapped = _to_pymongo_error(e)
-                if mapped is e:
-                    raise
-                raise mapped from e
-
-        return call
-
-    def aggregate(self, pipeline, **kwargs):
-        return iter(shim_aggregate(self._coll, pipeline))
-
-    def estimated_document_count(self, **kwargs):
-        return self.count_documents({})
-
-    def delete_many(self, filter, *args, **kwargs):
-        # montydb-sqlite bug: delete_many on a never-written collection leaves an
-        # empty file without a table and every later op on it fails. Skip it.
-        from pymongo.results import DeleteResult
-
-        with self._locker:
-            if self._coll.name not in self._coll.database.list_collection_names():
-                return DeleteResult({"n": 0}, True)
-        return self.__getattr__("delete_many")(filter, *args, **kwargs)
-
-
-class _FileLock:
-    def __init__(self, path):
-        import threading
-
-        self._fh = open(path, "a+")
-        self._tlock = threading.RLock()
-
-    def __enter__(self):
-        import fcntl
-
-        self._tlock.acquire()
-        fcntl.flock(self._fh, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc):
-        import fcntl
-
-        fcntl.flock(self._fh, fcntl.LOCK_UN)
-        self._tlock.release()
-
-
-class ShimDatabase:
-    def __init__(self, db, lock_path):
-        self._db, self._locker = db, _FileLock(lock_path)
-
-    def __getattr__(self, name):
-        return self[name]
-
-    def __getitem__(self, name):
-        return ShimCollection(self._db[name], self._locker)
 
 
 def exc_name(e):
