@@ -116,6 +116,9 @@ MATRIX: dict[str, Rule] = {
     "users.admin_reactivate": Rule("/admin/users/{traveler}/reactivate", "users.manage"),
     "users.admin_send_password_link": Rule("/admin/users/{traveler}/password-link", "users.manage"),
     "users.admin_set_role": Rule("/admin/users/{target_admin}/role", "admins.manage"),
+    "users.admin_revoke_key": Rule(
+        "/admin/users/{partner_user}/keys/{api_key}/revoke", "partners.manage"
+    ),
     # catalogue pages for travelers
     "listings.detail": Rule("/hotels/{hotel}", EVERYONE),
     "listings.review_list": Rule("/hotels/{hotel}/reviews", EVERYONE),
@@ -259,6 +262,7 @@ def build_world(app, make_user, make_provider) -> dict:
         "fill": {
             "traveler": owner.id,
             "target_admin": target_admin.id,
+            "partner_user": users["partner"].id,
             "card": card.id,
             "loyalty": loyalty.id,
             "review": review,

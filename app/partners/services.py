@@ -70,10 +70,22 @@ def create_key(user, name: str) -> tuple[ApiKey, str]:
 
 
 def revoke_key(user, key: ApiKey) -> bool:
+    """Revoke a key (by a partner user of its provider, or by an admin: audited)."""
     if key.revoked_at is not None:
         return False
     key.revoked_at = utcnow()
     key.revoked_by_id = user.id
+    if user.kind == "admin":
+        from app.core import audit
+
+        audit.record(
+            user,
+            "api_key.revoke",
+            "provider",
+            key.provider_id,
+            {"key": f"{key.prefix} ({key.name})", "active": True},
+            {"key": f"{key.prefix} ({key.name})", "active": False},
+        )
     db.session.commit()
     log.info("api key revoked", extra={"key_prefix": key.prefix, "provider_id": key.provider_id})
     return True

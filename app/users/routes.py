@@ -22,6 +22,7 @@ from flask_login import current_user, logout_user
 from app.core import audit
 from app.core.access import ROLE_LABELS, admin_required, can, traveler_required
 from app.extensions import db
+from app.partners.services import keys_of as partner_keys
 from app.users import bp, queries, services, validation
 from app.users.forms import (
     AdminRoleForm,
@@ -366,6 +367,7 @@ def admin_detail(user_id: int):
         role_form=AdminRoleForm(admin_role=user.admin_role),
         loyalty_form=LoyaltyForm(),
         reviews=queries.reviews_by(user.id) if user.kind == "traveler" else [],
+        keys=partner_keys(user.provider_id) if user.kind == "partner" else [],
     )
 
 
@@ -509,3 +511,19 @@ def admin_send_password_link(user_id: int):
             services.record_password_link(_me(), user)
             flash(f"A password link was mailed to {user.email}.", "success")
     return redirect(url_for("users.admin_detail", user_id=user.id), code=303)
+
+
+@bp.post("/admin/users/<int:user_id>/keys/<int:key_id>/revoke")
+@admin_required("partners.manage")
+def admin_revoke_key(user_id: int, key_id: int):
+    """Revoke an API key of the partner user's provider (e.g. when staff leave)."""
+    from app.partners import services as partners
+    from app.partners.models import ApiKey
+
+    user = _target(user_id)
+    key = db.session.get(ApiKey, key_id)
+    if user.kind != "partner" or key is None or key.provider_id != user.provider_id:
+        abort(404)
+    if EmptyForm().validate_on_submit() and partners.revoke_key(_me(), key):
+        flash(f"Key {key.prefix} ({key.name}) revoked.", "success")
+    return redirect(url_for("users.admin_detail", user_id=user.id, _anchor="keys"), code=303)

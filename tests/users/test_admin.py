@@ -337,3 +337,30 @@ def test_send_password_link_mails_the_traveler(login_as, make_user, app_ctx):
     login_as(make_user("support")).form(f"/admin/users/{ana.id}/password-link")
     assert mongo.db.mail_outbox.find_one({"to": "ana@example.com"})
     assert audit_rows()[-1].action == "user.password_link"
+
+
+def test_admins_revoke_a_partners_keys_with_audit(login_as, make_user, app_ctx):
+    from app.extensions import db
+    from app.partners.models import ApiKey
+    from app.partners.services import create_key
+
+    partner = make_user("partner")
+    other_partner = make_user("partner")
+    key, clear = create_key(partner, "Sync")
+    admin = login_as(make_user("admin"))
+    page = admin.get(f"/admin/users/{partner.id}").get_data(as_text=True)
+    assert f"kyk_{key.prefix}_" in page and clear not in page
+    # The key must belong to the provider of the user in the URL.
+    assert admin.form(f"/admin/users/{other_partner.id}/keys/{key.id}/revoke").status_code == 404
+    assert (
+        login_as(make_user("support"))
+        .form(f"/admin/users/{partner.id}/keys/{key.id}/revoke")
+        .status_code
+        == 403
+    )
+    assert admin.form(f"/admin/users/{partner.id}/keys/{key.id}/revoke").status_code == 303
+    assert db.session.get(ApiKey, key.id).revoked_at is not None
+    entry = audit_rows()[-1]
+    assert entry.action == "api_key.revoke" and entry.after_data["active"] is False
+    api = login_as(None).get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"})
+    assert api.status_code == 401
