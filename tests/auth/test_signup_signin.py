@@ -246,3 +246,22 @@ def test_sign_in_latency_with_argon2_is_reasonable(client, make_user):
     started = time.perf_counter()
     assert sign_in(client, "ana@example.com").status_code == 303
     assert time.perf_counter() - started < 1.0
+
+
+def test_production_cookies_are_secure_http_only_and_same_site():
+    from config import ProductionConfig
+
+    assert ProductionConfig.SESSION_COOKIE_SECURE is True
+    assert ProductionConfig.REMEMBER_COOKIE_SECURE is True
+    assert ProductionConfig.SESSION_COOKIE_HTTPONLY and ProductionConfig.REMEMBER_COOKIE_HTTPONLY
+    assert ProductionConfig.REMEMBER_COOKIE_SAMESITE == "Lax"
+    assert ProductionConfig.REMEMBER_COOKIE_DURATION.days == 30
+
+
+def test_a_stale_or_forged_session_id_loads_nobody(app, make_user):
+    user = make_user()
+    for value in (f"{user.id}:wrong-token", f"{user.id}", "abc:def", "", f"{user.id + 99}:x"):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = value
+        assert client.get("/account").status_code == 302, value

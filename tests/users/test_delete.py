@@ -126,3 +126,14 @@ def test_user_deleted_reaches_the_handler_that_unsigns_reviews(
     doc = wait_for(unsigned, 60, message=lambda: pipeline["worker"].log_tail())
     assert doc["text"] == "Great" and doc["rating"] == 5
     assert mongo.db.reviews.find_one({"_id": "r2"})["author_name"] == "Someone"
+
+
+def test_the_review_handler_is_idempotent(app_ctx):
+    from app.extensions import mongo
+    from app.users.events import forget_deleted_user
+
+    mongo.db.reviews.insert_one({"_id": "r9", "author_id": "42", "author_name": "Ana L."})
+    envelope = {"id": "e1", "type": "user.deleted", "key": "42", "data": {}}
+    forget_deleted_user(envelope)
+    forget_deleted_user(envelope)
+    assert mongo.db.reviews.find_one({"_id": "r9"})["author_name"] == "Former traveler"
