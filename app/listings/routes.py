@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user
 
 from app.core.access import traveler_required
+from app.core.models import utcnow
 from app.extensions import db, events, mongo
 from app.listings import bp, media, queries, reviews
 from app.listings.models import (
@@ -197,6 +198,12 @@ def price_chart(listing, history) -> dict:
         series.setdefault(label, []).append(
             {"x": change.recorded_at.strftime("%Y-%m-%d"), "y": float(change.price)}
         )
+    # Carry each current price to today, so a price that never changed still
+    # draws as a line rather than a lone dot.
+    today = utcnow().strftime("%Y-%m-%d")
+    for points in series.values():
+        if points[-1]["x"] != today:
+            points.append({"x": today, "y": points[-1]["y"]})
     return {"series": [{"label": k, "points": v} for k, v in series.items()]}
 
 

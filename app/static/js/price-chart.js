@@ -20,7 +20,7 @@
       options: {
         parsing: { xAxisKey: "x", yAxisKey: "y" },
         scales: {
-          x: { type: "category", ticks: { maxTicksLimit: 8 } },
+          x: { type: "category", labels: [...new Set(data.series.flatMap((s) => s.points.map((p) => p.x)))].sort(), ticks: { maxTicksLimit: 8 } },
           y: { ticks: { callback: (v) => "$" + v.toLocaleString() } },
         },
         plugins: { legend: { position: "bottom" } },
