@@ -17,7 +17,7 @@ FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 def open_image(data: bytes, min_side: int = 64) -> Image.Image:
     """Decode an upload into an RGB image, upright per its EXIF orientation."""
     if not data:
-        raise ValueError("The file is empty; choose an image.")
+        raise ValueError("The file is empty; choose a photo.")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in FORMATS:
