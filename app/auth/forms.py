@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import ValidationError
 
-from app.users import validation
+from app.core import validation
 from app.users.forms import NameFields, checked
 
 PASSWORD_HINT = (

@@ -15,10 +15,10 @@ from flask import g, jsonify, request, url_for
 from app.api import bp
 from app.core.access import owned_or_404, partner_required
 from app.core.errors import problem
+from app.core.validation import airports
 from app.extensions import db
 from app.listings import queries, services
 from app.listings.models import MODELS
-from app.listings.reference import airports
 from app.listings.services import OWNER_KIND
 from app.listings.validation import Invalid
 

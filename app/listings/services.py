@@ -10,7 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.core import audit
+from app.core import validation as common
 from app.core.models import utcnow
+from app.core.validation import airports
 from app.extensions import db, events
 from app.listings import queries
 from app.listings.models import (
@@ -21,9 +23,7 @@ from app.listings.models import (
     Provider,
     RoomType,
 )
-from app.listings.reference import airports
 from app.listings.validation import CLEANERS, Invalid
-from app.users import validation as common
 
 # Which provider kind may own which listing kind.
 OWNER_KIND = {"flight": "airline", "hotel": "hotel", "car": "car_rental"}

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.core import validation as common
+from app.core.validation import airports
 from app.listings.models import (
     BREAKFAST,
     CABINS,
@@ -22,8 +24,6 @@ from app.listings.models import (
     REFUND_RULES,
     TRANSMISSIONS,
 )
-from app.listings.reference import airports
-from app.users import validation as common
 
 FLIGHT_NUMBER = re.compile(r"([A-Z0-9]{2})\s?(\d{1,4})")
 MAX_FLIGHT_MINUTES = 20 * 60

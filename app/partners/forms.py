@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from app.users.validation import clean_text
+from app.core.validation import clean_text
 
 
 class NewKeyForm(FlaskForm):

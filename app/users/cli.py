@@ -11,8 +11,9 @@ import sys
 
 import click
 
+from app.core import validation
 from app.core.access import ROLE_PERMISSIONS
-from app.users import bp, services, validation
+from app.users import bp, services
 
 
 def _read_password(from_stdin: bool) -> str:

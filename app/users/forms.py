@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation, ValidationError
 
+from app.core import validation
 from app.core.access import ROLE_LABELS
 from app.payments import cards
-from app.users import validation
 from app.users.models import KINDS
 
 

@@ -19,11 +19,11 @@ from flask import (
 )
 from flask_login import current_user, logout_user
 
-from app.core import audit
+from app.core import audit, validation
 from app.core.access import ROLE_LABELS, admin_required, can, traveler_required
 from app.extensions import db
 from app.partners.services import keys_of as partner_keys
-from app.users import bp, queries, services, validation
+from app.users import bp, queries, services
 from app.users.forms import (
     AdminRoleForm,
     AdminUserForm,

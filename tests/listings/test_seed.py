@@ -58,9 +58,9 @@ def test_tiny_scale_fills_every_part(seeded):
 
 
 def test_flights_are_coherent(seeded):
+    from app.core.validation import airports
     from app.extensions import db
     from app.listings.models import CABINS, Flight, to_local
-    from app.listings.reference import airports
     from app.listings.seed import km_between
     from app.listings.validation import FLIGHT_NUMBER
 
@@ -92,12 +92,12 @@ def test_flights_are_coherent(seeded):
 
 def test_hotels_cars_and_travelers_pass_the_apps_own_checks(seeded):
     from app.auth.passwords import verify_password
+    from app.core import validation as common
     from app.extensions import db
     from app.listings import services
     from app.listings.models import Car, Flight, Hotel
     from app.listings.seed import DEMO_PASSWORD
     from app.listings.validation import AMENITIES, CLEANERS
-    from app.users import validation as common
     from app.users.models import User
 
     for model in (Hotel, Car, Flight):

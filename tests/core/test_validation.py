@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.users import validation as v
+from app.core import validation as v
 
 
 @pytest.mark.parametrize(

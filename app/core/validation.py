@@ -1,4 +1,5 @@
-"""Pure checks and normalisers for account attributes.
+"""Pure checks and normalisers shared by every domain (names, addresses, US
+states, ZIP codes, phones, airports, emails, passwords).
 
 Each function takes what a person typed and returns the value to store, or
 raises ValueError whose message says exactly what is wrong and how to fix it.
@@ -202,7 +203,8 @@ def display_phone(e164: str | None) -> str:
 
 
 @cache
-def _airports() -> dict:
+def airports() -> dict[str, dict]:
+    """IATA code -> {name, city, subd, country, lat, lon, tz, ...} (airportsdata)."""
     import airportsdata
 
     return airportsdata.load("IATA")
@@ -214,7 +216,7 @@ def airport_code(value: str | None) -> str:
         raise ValueError("Enter an airport code, e.g. SFO.")
     if len(text) != 3 or not text.isalpha() or not text.isascii():
         raise ValueError("Use the airport's 3-letter IATA code, e.g. SFO or JFK.")
-    if text not in _airports():
+    if text not in airports():
         raise ValueError(f"{text} is not an airport code we know; check it, e.g. SFO or JFK.")
     return text
 
@@ -222,7 +224,7 @@ def airport_code(value: str | None) -> str:
 def airport_label(code: str | None) -> str:
     if not code:
         return ""
-    airport = _airports().get(code)
+    airport = airports().get(code)
     return f"{code} · {airport['city']}, {airport['name']}" if airport else code
 
 
