@@ -149,9 +149,17 @@ def mark_helpful(review_id: str, voter_id: int) -> bool:
 
 
 def reviews_by_author(author_id: int, limit: int = 50) -> list[dict]:
+    """A traveler's reviews, newest first (their account page lists them)."""
     return list(
         collection()
         .find({"author_id": author_id})
         .sort("created_at", pymongo.DESCENDING)
         .limit(limit)
     )
+
+
+def review_by_author(review_id: str, author_id: int) -> dict | None:
+    """One review if `author_id` wrote it, else None (callers answer 404)."""
+    if not isinstance(review_id, str) or not review_id or len(review_id) > 64:
+        return None
+    return collection().find_one({"_id": review_id, "author_id": author_id})

@@ -234,9 +234,12 @@ def test_loyalty_numbers_add_list_and_remove(login_as, ana, make_user, app_ctx):
 def add_review(author_id, **fields):
     from app.extensions import mongo
 
+    import uuid
+
     doc = {
+        "_id": uuid.uuid4().hex,
         "author_id": author_id,
-        "listing_name": "Hotel Valencia Santana Row",
+        "listing_title": "Hotel Valencia Santana Row",
         "listing_kind": "hotel",
         "title": "Great stay",
         "rating": 4,
