@@ -232,9 +232,9 @@ def test_loyalty_numbers_add_list_and_remove(login_as, ana, make_user, app_ctx):
 
 
 def add_review(author_id, **fields):
-    from app.extensions import mongo
-
     import uuid
+
+    from app.extensions import mongo
 
     doc = {
         "_id": uuid.uuid4().hex,
