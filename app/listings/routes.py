@@ -62,15 +62,45 @@ def listing_url(listing) -> str:
     return url_for("listings.detail", kinds=f"{listing.kind}s", listing_id=listing.id)
 
 
+def review_context(listing, sort: str = "newest", page: int = 1) -> dict:
+    review_page, review_total = reviews.reviews_for(listing, sort, page)
+    return {
+        "listing": listing,
+        "reviews": review_page,
+        "review_total": review_total,
+        "sort": sort,
+        "page": page,
+        "pages": max(1, -(-review_total // reviews.PAGE_SIZE)),
+    }
+
+
+def render_listing(listing, sort="newest", page=1, errors=None, form=None, status=200):
+    """The listing page; with `errors`, the review form shows them beside its fields."""
+    errors = errors or {}
+    may, why_not = False, errors.get("listing", "")
+    if not errors and current_user.is_authenticated and current_user.kind == "traveler":
+        may, why_not = reviews.may_review(listing, current_user.id)
+    elif errors:
+        may = "listing" not in errors
+    return render_template(
+        f"listings/{listing.kind}.html",
+        **review_context(listing, sort, page),
+        kind=listing.kind,
+        airports=airports(),
+        photos=media.photos_of(listing),
+        chart=price_chart(listing, queries.price_history(listing.kind, listing.id)),
+        may_review=may,
+        why_not=why_not,
+        errors=errors,
+        form=form or {},
+    ), status
+
+
 @bp.get("/<any(flights, hotels, cars):kinds>/<int:listing_id>")
 def detail(kinds: str, listing_id: int):
     """A listing's page; 404 for unknown or deleted listings."""
     kind = kind_of(kinds)
     listing = queries.get_listing(kind, listing_id)
-    sort = request.args.get("sort", "newest")
-    page = request.args.get("page", 1, type=int)
-    review_page, review_total = reviews.reviews_for(listing, sort, page)
-    history = queries.price_history(kind, listing.id)
     events.publish(
         "listing.viewed",
         key=f"{kind}:{listing.id}",
@@ -78,25 +108,8 @@ def detail(kinds: str, listing_id: int):
         actor=current_user.get_id() if current_user.is_authenticated else None,
     )
     db.session.commit()
-    may, why_not = (False, "")
-    if current_user.is_authenticated and current_user.kind == "traveler":
-        may, why_not = reviews.may_review(listing, current_user.id)
-    return render_template(
-        f"listings/{kind}.html",
-        listing=listing,
-        kind=kind,
-        airports=airports(),
-        photos=media.photos_of(listing),
-        reviews=review_page,
-        review_total=review_total,
-        sort=sort,
-        page=page,
-        pages=max(1, -(-review_total // reviews.PAGE_SIZE)),
-        chart=price_chart(listing, history),
-        may_review=may,
-        why_not=why_not,
-        errors={},
-        form={},
+    return render_listing(
+        listing, request.args.get("sort", "newest"), request.args.get("page", 1, type=int)
     )
 
 
@@ -104,20 +117,10 @@ def detail(kinds: str, listing_id: int):
 def review_list(kinds: str, listing_id: int):
     """htmx fragment: one page of reviews in the chosen order."""
     listing = queries.get_listing(kind_of(kinds), listing_id)
-    sort = request.args.get("sort", "newest")
-    page = request.args.get("page", 1, type=int)
-    review_page, review_total = reviews.reviews_for(listing, sort, page)
-    response = make_response(
-        render_template(
-            "listings/_reviews.html",
-            listing=listing,
-            reviews=review_page,
-            review_total=review_total,
-            sort=sort,
-            page=page,
-            pages=max(1, -(-review_total // reviews.PAGE_SIZE)),
-        )
+    context = review_context(
+        listing, request.args.get("sort", "newest"), request.args.get("page", 1, type=int)
     )
+    response = make_response(render_template("listings/_reviews.html", **context))
     response.vary.add("HX-Request")
     return response
 
@@ -125,30 +128,12 @@ def review_list(kinds: str, listing_id: int):
 @bp.post("/<any(flights, hotels, cars):kinds>/<int:listing_id>/reviews")
 @traveler_required
 def add_review(kinds: str, listing_id: int):
-    kind = kind_of(kinds)
-    listing = queries.get_listing(kind, listing_id)
+    listing = queries.get_listing(kind_of(kinds), listing_id)
     try:
         reviews.add_review(listing, current_user.id, author_label(current_user), request.form)
     except Invalid as exc:
         db.session.rollback()
-        review_page, review_total = reviews.reviews_for(listing)
-        return render_template(
-            f"listings/{kind}.html",
-            listing=listing,
-            kind=kind,
-            airports=airports(),
-            photos=media.photos_of(listing),
-            reviews=review_page,
-            review_total=review_total,
-            sort="newest",
-            page=1,
-            pages=max(1, -(-review_total // reviews.PAGE_SIZE)),
-            chart=price_chart(listing, queries.price_history(kind, listing.id)),
-            may_review="listing" not in exc.errors,
-            why_not=exc.errors.get("listing", ""),
-            errors=exc.errors,
-            form=request.form,
-        ), 422
+        return render_listing(listing, errors=exc.errors, form=request.form, status=422)
     db.session.commit()
     flash("Thanks! Your review is published.", "success")
     return redirect(listing_url(listing) + "#reviews", code=303)
