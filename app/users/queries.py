@@ -17,6 +17,7 @@ def _view(doc: dict) -> dict:
         "id": str(doc["_id"]),
         "listing": doc.get("listing_title") or "A listing",
         "listing_kind": doc.get("listing_kind", ""),
+        "listing_id": doc.get("listing_id"),
         "title": doc.get("title", ""),
         "rating": doc.get("rating"),
         "text": doc.get("text", ""),

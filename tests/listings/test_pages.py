@@ -189,3 +189,13 @@ def test_tiny_photos_are_refused(app_ctx, hotel):
 def test_unknown_media_is_404(client, app_ctx):
     assert client.get("/media/0123456789abcdef01234567").status_code == 404
     assert client.get("/media/not-an-id").status_code == 404
+
+
+def test_a_review_shows_on_the_authors_account_with_a_link_back(login_as, make_user, hotel):
+    ana = make_user("traveler")
+    client = login_as(ana)
+    client.form(f"/hotels/{hotel.id}/reviews", {"rating": "5", "title": "Loved it",
+                "trip_date": "2026-07", "text": "Would stay here again next summer."})  # fmt: skip
+    account = client.get("/account").get_data(as_text=True)
+    assert "Loved it" in account
+    assert f'href="/hotels/{hotel.id}"' in account
