@@ -122,7 +122,7 @@ def outbox_backlog() -> dict[str, Any]:
     return {"pending": pending, "oldest_age_seconds": round(age, 1)}
 
 
-def run_relay(stop=lambda: False, once: bool = False) -> None:
+def run_relay(stop=lambda: False) -> None:
     """Loop forever (or until stop() is true), backing off while the transport is down."""
     config = current_app.config
     poll = config["RELAY_POLL_SECONDS"]
@@ -151,8 +151,6 @@ def run_relay(stop=lambda: False, once: bool = False) -> None:
             continue
         finally:
             db.session.remove()
-        if once:
-            break
         time.sleep(poll)
     if transport is not None:
         transport.close()
