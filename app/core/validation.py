@@ -27,13 +27,25 @@ _ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 _LOYALTY_NUMBER = re.compile(r"[A-Za-z0-9]{4,30}")
 
 
+def _text_of(value) -> str:
+    """What was sent, as text: forms send strings, JSON may send numbers (a ZIP
+    as 94105). Anything else (true, lists, objects) is refused."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError("Send this field as text.")
+
+
 def has_control_chars(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value)
 
 
 def clean_text(value: str | None) -> str:
     """Trim and collapse inner whitespace; reject invisible control characters."""
-    text = " ".join((value or "").split())
+    text = " ".join(_text_of(value).split())
     if has_control_chars(text):
         raise ValueError("Remove the invisible control characters from this field.")
     return text
@@ -61,7 +73,7 @@ def email_address(value: str | None) -> str:
     """Syntax-checked and normalised (lower case) email address."""
     from email_validator import EmailNotValidError, validate_email
 
-    text = (value or "").strip()
+    text = _text_of(value).strip()
     if not text:
         raise ValueError("Enter your email address.")
     if len(text) > 254:
@@ -149,7 +161,7 @@ def state_name(abbr: str | None) -> str:
 
 
 def zip_code(value: str | None) -> str:
-    text = (value or "").strip()
+    text = _text_of(value).strip()
     if not text:
         raise ValueError("Enter the ZIP code.")
     if not _ZIP.fullmatch(text) or not text.isascii():
@@ -211,7 +223,7 @@ def airports() -> dict[str, dict]:
 
 
 def airport_code(value: str | None) -> str:
-    text = (value or "").strip().upper()
+    text = _text_of(value).strip().upper()
     if not text:
         raise ValueError("Enter an airport code, e.g. SFO.")
     if len(text) != 3 or not text.isalpha() or not text.isascii():
@@ -238,7 +250,7 @@ def loyalty_program(value: str | None) -> str:
 
 
 def loyalty_number(value: str | None) -> str:
-    text = (value or "").strip().replace(" ", "").replace("-", "")
+    text = _text_of(value).strip().replace(" ", "").replace("-", "")
     if not text:
         raise ValueError("Enter the membership number.")
     if not _LOYALTY_NUMBER.fullmatch(text):

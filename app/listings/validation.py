@@ -121,10 +121,10 @@ def money(value: Any, what: str, low: Decimal, high: Decimal) -> Decimal:
         raise ValueError(f"The {what} must be an amount in dollars, e.g. 129.00.")
     if amount < 0:
         raise ValueError(f"The {what} cannot be negative.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"The {what} can have at most two decimal places (cents).")
     if amount < low or amount > high:
         raise ValueError(f"The {what} must be between ${low:,.2f} and ${high:,.2f}.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"The {what} can have at most two decimal places (cents).")
     return amount
 
 
@@ -145,7 +145,7 @@ def whole(value: Any, what: str, low: int, high: int) -> int:
 
 
 def choice(value: Any, options: dict[str, str], what: str) -> str:
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         listed = ", ".join(options)
         raise ValueError(f"Choose the {what}: one of {listed}.")
     return value
