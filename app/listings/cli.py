@@ -37,8 +37,13 @@ def seed_command(scale: str, seed_number: int, start, quiet: bool) -> None:
     Idempotent: what a previous run with the same scale and seed added is
     skipped. Seeded travelers sign in with the password "travel-demo-2026".
     """
+    from flask import current_app
+
     from app.listings import seed
 
+    if current_app.config["APP_ENV"] == "production":
+        # Seeded travelers share a published password: never in production.
+        raise click.ClickException("flask seed is for development, demos and load tests.")
     report = seed.run(scale, seed_number, start.date() if start else None, progress=not quiet)
     click.echo(f"seeded scale={scale} seed={seed_number}")
     for line in report.lines():

@@ -287,3 +287,16 @@ def test_flask_seed_demo_on_sqlite(tmp_path):
     assert "rows/s" in first.pop("output") and "existed" in second.pop("output")
     assert first["hotels"] == 200 and first["flights"] > 300 and first["reviews"] > 100
     assert second == first
+
+
+def test_seed_refuses_to_run_in_production(app):
+    from app.listings.cli import seed_command
+
+    runner = app.test_cli_runner()
+    app.config["APP_ENV"] = "production"
+    try:
+        result = runner.invoke(seed_command, ["--scale", "demo", "--quiet"])
+    finally:
+        app.config["APP_ENV"] = "testing"
+    assert result.exit_code != 0
+    assert "development, demos and load tests" in result.output
