@@ -65,18 +65,12 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _own_card(card_id: int) -> PaymentCard:
-    card = db.session.get(PaymentCard, card_id)
-    if card is None or card.user_id != current_user.id:
+def _owned_by(model, object_id: int, user_id: int):
+    """The user's card or loyalty account; 404 when missing or someone else's."""
+    found = db.session.get(model, object_id)
+    if found is None or found.user_id != user_id:
         abort(404)
-    return card
-
-
-def _own_loyalty(loyalty_id: int) -> LoyaltyAccount:
-    account = db.session.get(LoyaltyAccount, loyalty_id)
-    if account is None or account.user_id != current_user.id:
-        abort(404)
-    return account
+    return found
 
 
 def _photo_response(user: User):
@@ -185,7 +179,7 @@ def new_card():
 @bp.post("/account/cards/<int:card_id>/delete")
 @traveler_required
 def delete_card(card_id: int):
-    card = _own_card(card_id)
+    card = _owned_by(PaymentCard, card_id, current_user.id)
     if EmptyForm().validate_on_submit():
         label = f"{card.brand_label} ending in {card.last4}"
         services.remove_card(_me(), card)
@@ -230,7 +224,7 @@ def add_loyalty():
 @bp.post("/account/loyalty/<int:loyalty_id>/delete")
 @traveler_required
 def delete_loyalty(loyalty_id: int):
-    account = _own_loyalty(loyalty_id)
+    account = _owned_by(LoyaltyAccount, loyalty_id, current_user.id)
     if EmptyForm().validate_on_submit():
         program = account.program
         services.remove_loyalty(_me(), account)
@@ -408,9 +402,7 @@ def admin_delete_photo(user_id: int):
 @admin_required("users.manage")
 def admin_delete_card(user_id: int, card_id: int):
     user = _managed(user_id)
-    card = db.session.get(PaymentCard, card_id)
-    if card is None or card.user_id != user.id:
-        abort(404)
+    card = _owned_by(PaymentCard, card_id, user.id)
     if EmptyForm().validate_on_submit():
         services.remove_card(user, card, actor=_me())
         flash("Card removed.", "success")
@@ -439,9 +431,7 @@ def admin_add_loyalty(user_id: int):
 @admin_required("users.manage")
 def admin_delete_loyalty(user_id: int, loyalty_id: int):
     user = _managed(user_id)
-    account = db.session.get(LoyaltyAccount, loyalty_id)
-    if account is None or account.user_id != user.id:
-        abort(404)
+    account = _owned_by(LoyaltyAccount, loyalty_id, user.id)
     if EmptyForm().validate_on_submit():
         services.remove_loyalty(user, account, actor=_me())
         flash("Loyalty number removed.", "success")
