@@ -640,16 +640,11 @@ def bundled_binaries():
 
 
 def ping_socket(path):
-    """Raw RESP PING over the unix socket. Deliberately not redis-py: redis-py 8
-    retries a refused connection with backoff, which turns "is it up?" into ~1-4 s."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(1.0)
-            s.connect(path)
-            s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
+    """The app's raw RESP PING (redis-py's reconnect backoff would take seconds)."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from app.core.embedded import ping_socket as app_ping
+
+    return app_ping(path)
 
 
 def wait_socket(path, timeout=10.0):
