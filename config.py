@@ -27,6 +27,13 @@ ENV_VARS: dict[str, str] = {
     "KAFKA_TOPIC": "Topic that carries the domain events (default kayak.events).",
     "KAFKA_GROUP": "Consumer group of the event consumer (default kayak-consumer).",
     "RQ_QUEUE": "Name of the RQ queue the workers serve (default kayak).",
+    "KAFKA_ACTIVITY_TOPIC": "Topic of the activity events: searches, views, clicks "
+    "(default kayak.activity).",
+    "KAFKA_ACTIVITY_GROUP": "Consumer group of the activity consumer (default kayak-activity).",
+    "RQ_ACTIVITY_QUEUE": "RQ queue of the activity batches; workers serve it after "
+    "RQ_QUEUE (default kayak-activity).",
+    "ACTIVITY_BUFFER_SIZE": "Activity events a process holds while the broker is away; "
+    "beyond it they are dropped and counted (default 10000).",
     "EVENT_MAX_ATTEMPTS": "How many times a failing event handler runs before its job "
     "goes to the dead letters (default 5).",
     "EVENT_RETRY_BASE_SECONDS": "First retry delay of a failing handler; doubles per "
@@ -80,6 +87,10 @@ class Config:
     KAFKA_TOPIC = env("KAFKA_TOPIC", "kayak.events")
     KAFKA_GROUP = env("KAFKA_GROUP", "kayak-consumer")
     RQ_QUEUE = env("RQ_QUEUE", "kayak")
+    KAFKA_ACTIVITY_TOPIC = env("KAFKA_ACTIVITY_TOPIC", "kayak.activity")
+    KAFKA_ACTIVITY_GROUP = env("KAFKA_ACTIVITY_GROUP", "kayak-activity")
+    RQ_ACTIVITY_QUEUE = env("RQ_ACTIVITY_QUEUE", "kayak-activity")
+    ACTIVITY_BUFFER_SIZE = env_int("ACTIVITY_BUFFER_SIZE", 10_000)
     EVENT_MAX_ATTEMPTS = env_int("EVENT_MAX_ATTEMPTS", 5)
     EVENT_RETRY_BASE_SECONDS = env_float("EVENT_RETRY_BASE_SECONDS", 2.0)
     RELAY_POLL_SECONDS = env_float("RELAY_POLL_SECONDS", 0.5)

@@ -50,7 +50,7 @@ def prepare_instance(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.extensions import cache, csrf, db, events, login, migrate, mongo, queues
+    from app.extensions import activity, cache, csrf, db, events, login, migrate, mongo, queues
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     )
     mongo.init_app(app)
     events.init_app(app)
+    activity.init_app(app)
 
     from app.core import audit, models  # noqa: F401  (register the pipeline and audit tables)
 

@@ -7,6 +7,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
+from app.core.activity import ActivityStream
 from app.core.documents import DocumentStore
 from app.core.events import EventBus
 from app.core.queues import Queues
@@ -28,3 +29,4 @@ cache = Cache()
 mongo = DocumentStore()
 queues = Queues()
 events = EventBus()
+activity = ActivityStream()

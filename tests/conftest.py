@@ -53,6 +53,9 @@ TEST_ENV = {
     "KAFKA_TOPIC": f"kayak.test.{RUN_ID}",
     "KAFKA_GROUP": f"kayak-test-{RUN_ID}",
     "RQ_QUEUE": f"kayak-test-{RUN_ID}",
+    "KAFKA_ACTIVITY_TOPIC": f"kayak.test-activity.{RUN_ID}",
+    "KAFKA_ACTIVITY_GROUP": f"kayak-test-activity-{RUN_ID}",
+    "RQ_ACTIVITY_QUEUE": f"kayak-test-activity-{RUN_ID}",
     "EVENT_MAX_ATTEMPTS": "3",
     "EVENT_RETRY_BASE_SECONDS": "0.2",
     "RELAY_POLL_SECONDS": "0.2",
@@ -152,6 +155,7 @@ def app(tmp_path_factory):
         mongo.client.drop_database(TEST_DB_NAME)
         for key in queues.redis.scan_iter(f"{app.config['CACHE_KEY_PREFIX']}*"):
             queues.redis.delete(key)
+        queues.redis.delete(f"kayak:activity-stats:{app.config['RQ_ACTIVITY_QUEUE']}")
     _drop_mysql_database()
 
 

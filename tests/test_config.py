@@ -8,7 +8,7 @@ import yaml
 import config
 from tests.conftest import ROOT
 
-APP_SERVICES = ("web", "worker", "relay", "consumer", "migrate")
+APP_SERVICES = ("web", "worker", "relay", "consumer", "activity", "migrate")
 SERVER_VARS = {"DATABASE_URL", "MONGO_URL", "REDIS_URL", "KAFKA_BOOTSTRAP"}
 
 
@@ -71,6 +71,7 @@ def test_compose_commands_run_the_real_entry_points(compose):
     assert "workers.worker" in commands["worker"]
     assert "workers.relay" in commands["relay"]
     assert "workers.consumer" in commands["consumer"]
+    assert "workers.activity" in commands["activity"]
     assert "db upgrade" in commands["migrate"]
 
 

@@ -20,7 +20,7 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app()
     with app.app_context():
-        worker = SimpleWorker([queues.queue], connection=queues.redis, name=args.name)
+        worker = SimpleWorker(queues.worker_queues, connection=queues.redis, name=args.name)
         worker.work(with_scheduler=True, burst=args.burst, logging_level=app.config["LOG_LEVEL"])
 
 

@@ -36,6 +36,10 @@ EVENT_TYPES: dict[str, str] = {
     "system.ping": "A probe event used by operators and tests to prove the pipeline.",
 }
 
+# Activity events travel the lossy, non-blocking path (app/core/activity.py);
+# every other event is a business event and goes through the outbox.
+ACTIVITY_TYPES = frozenset({"search.performed", "listing.viewed", "page.viewed", "section.viewed"})
+
 WILDCARD = "*"
 
 
@@ -111,10 +115,14 @@ class EventBus:
     ) -> dict[str, Any]:
         """Add the event to the outbox in the caller's transaction (no commit here).
 
-        Raises ValueError for an event type missing from EVENT_TYPES.
+        Raises ValueError for an event type missing from EVENT_TYPES, and for an
+        activity event (those go through `activity.track`, never the database).
         """
         from app.core.models import OutboxEvent
         from app.extensions import db
+
+        if type_ in ACTIVITY_TYPES:
+            raise ValueError(f"{type_!r} is an activity event: use activity.track, not the outbox")
 
         envelope = make_envelope(type_, key, data or {}, None if actor is None else str(actor))
         db.session.add(OutboxEvent.from_envelope(envelope))

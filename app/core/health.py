@@ -118,3 +118,19 @@ def check_outbox():
     limit = current_app.config["OUTBOX_LAG_WARN_SECONDS"]
     detail = f"{backlog['pending']} unsent, oldest {backlog['oldest_age_seconds']:.0f}s"
     return ("degraded" if backlog["oldest_age_seconds"] > limit else "ok"), detail
+
+
+@check("activity")
+def check_activity():
+    from app.core.activity import read_stats
+    from app.extensions import activity
+
+    stats = read_stats(queues.redis)
+    lost = stats.get("dropped", 0) + stats.get("failed", 0)
+    detail = (
+        f"{stats.get('accepted', 0)} tracked, {stats.get('sent', 0)} sent, "
+        f"{stats.get('handled', 0)} handled, {stats.get('dropped', 0)} dropped, "
+        f"{stats.get('failed', 0)} failed; {activity.pending()} buffered here"
+    )
+    recent_loss = lost and time.time() - stats.get("last_loss_at", 0) < 300
+    return ("degraded" if recent_loss else "ok"), detail

@@ -10,6 +10,7 @@ class Queues:
     def __init__(self) -> None:
         self.redis: redis.Redis | None = None
         self.queue: Queue | None = None
+        self.activity_queue: Queue | None = None
         self.url: str | None = None
 
     def init_app(self, app) -> None:
@@ -21,7 +22,15 @@ class Queues:
             self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
         )
         self.queue = Queue(app.config["RQ_QUEUE"], connection=self.redis)
+        # Activity batches have their own queue, listed after the business one, so a
+        # flood of clicks never delays a booking's handlers.
+        self.activity_queue = Queue(app.config["RQ_ACTIVITY_QUEUE"], connection=self.redis)
         app.extensions["queues"] = self
+
+    @property
+    def worker_queues(self) -> list[Queue]:
+        """The queues a worker serves, in priority order."""
+        return [self.queue, self.activity_queue]
 
     def enqueue(self, func, *args, **kwargs):
         return self.queue.enqueue(func, *args, **kwargs)

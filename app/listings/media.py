@@ -9,6 +9,7 @@ import pymongo
 from app.core import images
 from app.core.models import utcnow
 from app.extensions import mongo
+from app.listings import queries
 from app.listings.validation import Invalid
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -66,6 +67,7 @@ def add_photo(listing, data: bytes, filename: str, caption: str, actor) -> dict:
         "created_at": utcnow(),
     }
     collection().insert_one(document)
+    queries.bump_listing(listing.kind, listing.id)
     return document
 
 
@@ -75,4 +77,5 @@ def remove_photo(listing, photo_id: str) -> bool:
     )
     if found:
         mongo.delete_file(found["file_id"])
+        queries.bump_listing(listing.kind, listing.id)
     return found is not None

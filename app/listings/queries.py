@@ -2,13 +2,19 @@
 
 Cached pages and searches carry the catalogue version of their listing kind
 in their key; a write bumps the version (one INCR), which retires every key
-built on the old one. A cache outage never fails a read.
+built on the old one. A listing page's document-store parts (first review
+page, photos) and its price chart also carry a per-listing version, bumped
+by the review, vote and photo writes of that one listing. A cache outage
+never fails a read.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -37,6 +43,58 @@ def bump_version(kind: str) -> None:
         queues.redis.incr(version_key(kind))
     except Exception as exc:
         log.warning("could not bump the %s catalogue version: %s", kind, exc)
+
+
+def listing_version_key(kind: str, listing_id: int) -> str:
+    return f"{current_app.config['CACHE_KEY_PREFIX']}listing-version:{kind}:{listing_id}"
+
+
+def bump_listing(kind: str, listing_id: int) -> None:
+    """Retire the cached parts of one listing's page (reviews, votes, photos changed)."""
+    try:
+        queues.redis.incr(listing_version_key(kind, listing_id))
+    except Exception as exc:
+        log.warning("could not bump the version of %s %s: %s", kind, listing_id, exc)
+
+
+PART_TTL = 6 * 3600  # a safety net: versions retire keys long before
+
+
+def listing_parts(listing, loaders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """The named parts of a listing page, from Redis when warm, else from `loaders`.
+
+    Two round trips when warm (the versions, then every part at once), whatever
+    the number of parts; a miss loads that part and stores it. Redis away: every
+    part is loaded, nothing fails.
+    """
+    kind, listing_id = listing.kind, listing.id
+    redis = queues.redis
+    try:
+        catalogue, own = redis.mget(version_key(kind), listing_version_key(kind, listing_id))
+        stem = (
+            f"{current_app.config['CACHE_KEY_PREFIX']}listing-part:{kind}:{listing_id}:"
+            f"{int(catalogue or 0)}.{int(own or 0)}:"
+        )
+        names = list(loaders)
+        stored = redis.mget([stem + name for name in names])
+    except Exception as exc:
+        log.warning("listing cache unavailable: %s", exc)
+        return {name: load() for name, load in loaders.items()}
+    parts, missing = {}, {}
+    for name, raw in zip(names, stored, strict=True):
+        if raw is None:
+            parts[name] = missing[name] = loaders[name]()
+        else:
+            parts[name] = pickle.loads(raw)
+    if missing:
+        try:
+            pipe = redis.pipeline(transaction=False)
+            for name, value in missing.items():
+                pipe.set(stem + name, pickle.dumps(value), ex=PART_TTL)
+            pipe.execute()
+        except Exception as exc:
+            log.warning("could not store listing parts: %s", exc)
+    return parts
 
 
 def get_listing(kind: str, listing_id, include_deleted: bool = False):

@@ -14,6 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from app.core.models import utcnow
 from app.extensions import db, mongo
+from app.listings import queries
 from app.listings.validation import Collector, Invalid, long_text, text, whole
 
 SORTS = {
@@ -40,15 +41,19 @@ def ensure_indexes() -> None:
     reviews.create_index([("author_id", 1), ("created_at", -1)], name="by_author")
 
 
-def may_review(listing, author_id: int) -> tuple[bool, str]:
+def may_review(listing, author_id: int, authors: set | None = None) -> tuple[bool, str]:
     """The one rule for who may review a listing (bookings will tighten it to
-    one review per completed booking)."""
+    one review per completed booking). `authors`, when the page has them
+    cached, saves the look-up; the unique index has the last word anyway."""
     if listing.deleted_at is not None:
         return False, "This listing is no longer offered."
-    exists = collection().find_one(
-        {"listing_kind": listing.kind, "listing_id": listing.id, "author_id": author_id},
-        {"_id": 1},
-    )
+    if authors is not None:
+        exists = author_id in authors
+    else:
+        exists = collection().find_one(
+            {"listing_kind": listing.kind, "listing_id": listing.id, "author_id": author_id},
+            {"_id": 1},
+        )
     if exists:
         return False, "You have already reviewed this listing."
     return True, ""
@@ -104,6 +109,7 @@ def add_review(listing, author_id: int, author_name: str, data: Any) -> dict:
     except DuplicateKeyError:
         raise Invalid({"listing": "You have already reviewed this listing."}) from None
     refresh_rating(listing)
+    queries.bump_listing(listing.kind, listing.id)
     return document
 
 
@@ -139,13 +145,40 @@ def reviews_for(listing, sort: str = "newest", page: int = 1) -> tuple[list[dict
     return list(cursor), total
 
 
+def authors_of(listing) -> set[int]:
+    """Who has reviewed this listing (for the review form's may/may-not)."""
+    return set(
+        collection().distinct("author_id", {"listing_kind": listing.kind, "listing_id": listing.id})
+    )
+
+
 def mark_helpful(review_id: str, voter_id: int) -> bool:
     """Count a traveler's "helpful" once; returns False for a repeat vote."""
-    result = collection().update_one(
+    found = collection().find_one_and_update(
         {"_id": review_id, "helpful_by": {"$ne": voter_id}, "author_id": {"$ne": voter_id}},
         {"$inc": {"helpful": 1}, "$push": {"helpful_by": voter_id}},
+    )  # no projection: FerretDB 1.24's findAndModify does not take one
+    if found is None:
+        return False
+    queries.bump_listing(found["listing_kind"], found["listing_id"])
+    return True
+
+
+def forget_author(author_id: int) -> int:
+    """A deleted traveler's reviews keep their text and rating but no longer name
+    their author. Idempotent; returns how many listings' pages were refreshed."""
+    match = {"author_id": {"$in": [author_id, str(author_id)]}}
+    listings = {
+        (r.get("listing_kind"), r.get("listing_id"))
+        for r in collection().find(match, {"listing_kind": 1, "listing_id": 1})
+    }
+    listings.discard((None, None))
+    collection().update_many(
+        match, {"$set": {"author_name": "Former traveler", "author_deleted": True}}
     )
-    return result.modified_count == 1
+    for kind, listing_id in listings:
+        queries.bump_listing(kind, listing_id)
+    return len(listings)
 
 
 def reviews_by_author(author_id: int, limit: int = 50) -> list[dict]:

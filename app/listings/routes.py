@@ -17,7 +17,7 @@ from flask_login import current_user
 from app.core.access import traveler_required
 from app.core.models import utcnow
 from app.core.validation import airports
-from app.extensions import db, events, mongo
+from app.extensions import activity, db, mongo
 from app.listings import bp, media, queries, reviews
 from app.listings.models import (
     BREAKFAST,
@@ -62,33 +62,53 @@ def listing_url(listing) -> str:
     return url_for("listings.detail", kinds=f"{listing.kind}s", listing_id=listing.id)
 
 
-def review_context(listing, sort: str = "newest", page: int = 1) -> dict:
-    review_page, review_total = reviews.reviews_for(listing, sort, page)
-    return {
-        "listing": listing,
-        "reviews": review_page,
-        "review_total": review_total,
-        "sort": sort,
-        "page": page,
-        "pages": max(1, -(-review_total // reviews.PAGE_SIZE)),
+CACHED_REVIEW_PAGES = 5  # deeper pages are read straight from the store
+
+
+def page_parts(listing, sort: str, page: int, *extra: str) -> dict:
+    """The listing page's parts from the document store and the price history,
+    served from Redis once warm (queries.listing_parts). `extra` names more
+    parts: "photos", "chart", "authors"."""
+    sort = sort if sort in reviews.SORTS else "newest"
+    page = max(page, 1)
+    loaders = {
+        "photos": lambda: media.photos_of(listing),
+        "chart": lambda: price_chart(listing, queries.price_history(listing.kind, listing.id)),
+        "authors": lambda: reviews.authors_of(listing),
     }
+    wanted = {name: loaders[name] for name in extra}
+    review_key = f"reviews:{sort}:{page}"
+    load_reviews = lambda: reviews.reviews_for(listing, sort, page)  # noqa: E731
+    if page <= CACHED_REVIEW_PAGES:
+        wanted[review_key] = load_reviews
+    parts = queries.listing_parts(listing, wanted)
+    review_page, review_total = parts.pop(review_key, None) or load_reviews()
+    parts.update(
+        listing=listing,
+        reviews=review_page,
+        review_total=review_total,
+        sort=sort,
+        page=page,
+        pages=max(1, -(-review_total // reviews.PAGE_SIZE)),
+    )
+    return parts
 
 
 def render_listing(listing, sort="newest", page=1, errors=None, form=None, status=200):
     """The listing page; with `errors`, the review form shows them beside its fields."""
     errors = errors or {}
+    parts = page_parts(listing, sort, page, "photos", "chart", "authors")
+    authors = parts.pop("authors")
     may, why_not = False, errors.get("listing", "")
     if not errors and current_user.is_authenticated and current_user.kind == "traveler":
-        may, why_not = reviews.may_review(listing, current_user.id)
+        may, why_not = reviews.may_review(listing, current_user.id, authors)
     elif errors:
         may = "listing" not in errors
     return render_template(
         f"listings/{listing.kind}.html",
-        **review_context(listing, sort, page),
+        **parts,
         kind=listing.kind,
         airports=airports(),
-        photos=media.photos_of(listing),
-        chart=price_chart(listing, queries.price_history(listing.kind, listing.id)),
         may_review=may,
         why_not=why_not,
         errors=errors,
@@ -101,13 +121,12 @@ def detail(kinds: str, listing_id: int):
     """A listing's page; 404 for unknown or deleted listings."""
     kind = kind_of(kinds)
     listing = queries.get_listing(kind, listing_id)
-    events.publish(
+    activity.track(
         "listing.viewed",
         key=f"{kind}:{listing.id}",
         data={"kind": kind, "id": listing.id, "provider_id": listing.provider_id},
         actor=current_user.get_id() if current_user.is_authenticated else None,
     )
-    db.session.commit()
     return render_listing(
         listing, request.args.get("sort", "newest"), request.args.get("page", 1, type=int)
     )
@@ -117,7 +136,7 @@ def detail(kinds: str, listing_id: int):
 def review_list(kinds: str, listing_id: int):
     """htmx fragment: one page of reviews in the chosen order."""
     listing = queries.get_listing(kind_of(kinds), listing_id)
-    context = review_context(
+    context = page_parts(
         listing, request.args.get("sort", "newest"), request.args.get("page", 1, type=int)
     )
     response = make_response(render_template("listings/_reviews.html", **context))

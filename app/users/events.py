@@ -1,6 +1,7 @@
 """Event handlers of the users domain."""
 
-from app.extensions import events, mongo
+from app.extensions import events
+from app.listings import reviews
 
 
 @events.subscribe("user.deleted", name="users.forget_deleted_user")
@@ -9,8 +10,4 @@ def forget_deleted_user(envelope):
 
     Idempotent: setting the same values twice changes nothing.
     """
-    user_id = int(envelope["key"])
-    mongo.db.reviews.update_many(
-        {"author_id": {"$in": [user_id, str(user_id)]}},
-        {"$set": {"author_name": "Former traveler", "author_deleted": True}},
-    )
+    reviews.forget_author(int(envelope["key"]))

@@ -9,37 +9,7 @@ from PIL import Image
 from app.core.models import OutboxEvent
 from app.extensions import db
 from app.listings import media, reviews, services
-from tests.listings import factories as f
-
-
-@pytest.fixture()
-def flight(app_ctx, make_provider):
-    airline = make_provider("Test Air", kind="airline", code="TA")
-    listing = services.create_listing("flight", f.flight_input(provider_id=airline.id), None)
-    db.session.commit()
-    return listing
-
-
-@pytest.fixture()
-def hotel(app_ctx, make_provider):
-    group = make_provider("Harbor Group", kind="hotel")
-    listing = services.create_listing("hotel", f.hotel_input(provider_id=group.id), None)
-    db.session.commit()
-    return listing
-
-
-@pytest.fixture()
-def car(app_ctx, make_provider):
-    rental = make_provider("Test Cars", kind="car_rental")
-    listing = services.create_listing("car", f.car_input(provider_id=rental.id), None)
-    db.session.commit()
-    return listing
-
-
-def jpeg(width=800, height=600, color=(30, 90, 160)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(out, "JPEG")
-    return out.getvalue()
+from tests.listings.conftest import jpeg
 
 
 def test_flight_page_shows_local_times_cabins_and_rules(client, flight):
@@ -61,13 +31,28 @@ def test_hotel_and_car_pages(client, hotel, car):
     assert "2025 Toyota RAV4" in html and "$64.00" in html and "SFO Rental Car Center" in html
 
 
-def test_viewing_a_listing_publishes_listing_viewed(client, flight):
-    client.get(f"/flights/{flight.id}")
+def test_viewing_a_listing_tracks_listing_viewed_without_a_database_write(
+    client, flight, monkeypatch
+):
+    from app.extensions import activity
+
+    tracked = []
+    monkeypatch.setattr(activity, "track", lambda *a, **kw: tracked.append((a, kw)))
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement.split(None, 1)[0].upper())
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(f"/flights/{flight.id}").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert [(a[0], kw["key"]) for a, kw in tracked] == [("listing.viewed", f"flight:{flight.id}")]
+    assert statements and set(statements) <= {"SELECT", "ROLLBACK"}, statements
     db.session.rollback()
-    rows = db.session.scalars(
-        sa.select(OutboxEvent).where(OutboxEvent.type == "listing.viewed")
-    ).all()
-    assert [r.key for r in rows] == [f"flight:{flight.id}"]
+    viewed = sa.select(sa.func.count()).where(OutboxEvent.type == "listing.viewed")
+    assert db.session.scalar(viewed) == 0
 
 
 @pytest.mark.parametrize("path", ["/flights/999999", "/hotels/0", "/cars/abc", "/boats/1"])

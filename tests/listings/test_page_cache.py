@@ -1,0 +1,110 @@
+"""A warm listing page never waits on the document store, and every write that
+changes what the page shows retires its cached parts at once (real Redis)."""
+
+import pytest
+
+from app.extensions import db, events, mongo
+from app.listings import media, queries, reviews, services
+from tests.listings.conftest import jpeg
+
+REVIEW = {"rating": "5", "title": "Spotless", "trip_date": "2026-08",
+          "text": "Quiet rooms, helpful staff and a great breakfast."}  # fmt: skip
+
+
+class NoDocumentStore:
+    """Stands in for the database handle: any use fails the request."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the document store was used: db.{name}")
+
+    __getitem__ = __getattr__
+
+
+@pytest.fixture()
+def no_documents(monkeypatch):
+    """Within the block, any document-store access raises."""
+
+    class Guard:
+        def __enter__(self):
+            monkeypatch.setattr(mongo, "_db", NoDocumentStore())
+
+        def __exit__(self, *exc):
+            monkeypatch.undo()
+
+    return Guard()
+
+
+def test_a_warm_listing_page_makes_no_document_store_round_trip(
+    login_as, make_user, hotel, no_documents
+):
+    author = login_as(make_user("traveler", first_name="Ana", last_name="Lima"))
+    assert author.form(f"/hotels/{hotel.id}/reviews", REVIEW).status_code == 303
+    media.add_photo(hotel, jpeg(), "front.jpg", "Front", None)
+    db.session.commit()
+
+    visitor, traveler = login_as(None), login_as(make_user("traveler"))
+    for client in (visitor, traveler, author):
+        assert client.get(f"/hotels/{hotel.id}").status_code == 200  # warms the cache
+    with no_documents:
+        for client in (visitor, traveler, author):
+            html = client.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+            assert "Spotless" in html and "Ana L." in html
+            assert "/media/" in html  # the photo
+        assert "You have already reviewed this listing." in html  # the author, from cache
+    assert visitor.get(f"/hotels/{hotel.id}/reviews?sort=helpful").status_code == 200
+    with no_documents:
+        assert visitor.get(f"/hotels/{hotel.id}/reviews?sort=helpful").status_code == 200
+
+
+def test_writes_retire_the_cached_parts_at_once(login_as, make_user, hotel, car):
+    visitor = login_as(None)
+    assert "No reviews yet" in visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+
+    author = login_as(make_user("traveler", first_name="Ana", last_name="Lima"))
+    author.form(f"/hotels/{hotel.id}/reviews", REVIEW)
+    html = visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+    assert "Spotless" in html and "0 found this helpful" in html
+
+    voter = login_as(make_user("traveler"))
+    review_id = reviews.collection().find_one({"listing_id": hotel.id})["_id"]
+    voter.form(f"/reviews/{review_id}/helpful")
+    assert "1 found this helpful" in visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+
+    assert "/media/" not in visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+    photo = media.add_photo(hotel, jpeg(), "front.jpg", "Front", None)
+    db.session.commit()
+    assert "/media/" in visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+    media.remove_photo(hotel, photo["_id"])
+    assert "/media/" not in visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+
+    assert '"y": 64.0' in visitor.get(f"/cars/{car.id}").get_data(as_text=True)
+    services.update_listing(car, {"daily_price": "59.00"}, None)
+    db.session.commit()
+    html = visitor.get(f"/cars/{car.id}").get_data(as_text=True)
+    assert "$59.00" in html and '"y": 59.0' in html  # the price and the chart
+
+
+def test_a_deleted_author_is_unnamed_on_the_cached_page(login_as, make_user, hotel):
+    ana = make_user("traveler", first_name="Ana", last_name="Lima")
+    login_as(ana).form(f"/hotels/{hotel.id}/reviews", REVIEW)
+    visitor = login_as(None)
+    assert "Ana L." in visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+    events.handler("users.forget_deleted_user").func({"key": str(ana.id)})
+    html = visitor.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+    assert "Ana L." not in html and "Former traveler" in html
+
+
+def test_the_page_still_answers_when_redis_is_away(client, car, monkeypatch):
+    from app.extensions import queues
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("redis is down")
+
+            return fail
+
+    monkeypatch.setattr(queues, "redis", Down())
+    html = client.get(f"/cars/{car.id}").get_data(as_text=True)
+    assert "Toyota" in html
+    assert queries.catalogue_version("car") == -1
