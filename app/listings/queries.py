@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +61,16 @@ def bump_listing(kind: str, listing_id: int) -> None:
 PART_TTL = 6 * 3600  # a safety net: versions retire keys long before
 
 
+def _stem(kind: str, listing_id: int) -> str:
+    """The key prefix of one listing's cached parts: both versions and today's date
+    (the price chart runs to today). Raises when Redis is away."""
+    catalogue, own = queues.redis.mget(version_key(kind), listing_version_key(kind, listing_id))
+    return (
+        f"{current_app.config['CACHE_KEY_PREFIX']}listing-part:{kind}:{listing_id}:"
+        f"{int(catalogue or 0)}.{int(own or 0)}:{date.today().isoformat()}:"
+    )
+
+
 def listing_parts(listing, loaders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     """The named parts of a listing page, from Redis when warm, else from `loaders`.
 
@@ -67,16 +78,10 @@ def listing_parts(listing, loaders: dict[str, Callable[[], Any]]) -> dict[str, A
     the number of parts; a miss loads that part and stores it. Redis away: every
     part is loaded, nothing fails.
     """
-    kind, listing_id = listing.kind, listing.id
-    redis = queues.redis
     try:
-        catalogue, own = redis.mget(version_key(kind), listing_version_key(kind, listing_id))
-        stem = (
-            f"{current_app.config['CACHE_KEY_PREFIX']}listing-part:{kind}:{listing_id}:"
-            f"{int(catalogue or 0)}.{int(own or 0)}:"
-        )
+        stem = _stem(listing.kind, listing.id)
         names = list(loaders)
-        stored = redis.mget([stem + name for name in names])
+        stored = queues.redis.mget([stem + name for name in names])
     except Exception as exc:
         log.warning("listing cache unavailable: %s", exc)
         return {name: load() for name, load in loaders.items()}
@@ -88,13 +93,52 @@ def listing_parts(listing, loaders: dict[str, Callable[[], Any]]) -> dict[str, A
             parts[name] = pickle.loads(raw)
     if missing:
         try:
-            pipe = redis.pipeline(transaction=False)
+            pipe = queues.redis.pipeline(transaction=False)
             for name, value in missing.items():
                 pipe.set(stem + name, pickle.dumps(value), ex=PART_TTL)
             pipe.execute()
         except Exception as exc:
             log.warning("could not store listing parts: %s", exc)
     return parts
+
+
+def _page_key(kind: str, listing_id: int, variant: str) -> str:
+    return f"{current_app.config['CACHE_KEY_PREFIX']}listing-page:{kind}:{listing_id}:{variant}"
+
+
+def cached_page(kind: str, listing_id: int, variant: str) -> tuple[tuple | None, Any]:
+    """(stamp, value) of a whole page cached for anonymous visitors; value None on a miss.
+
+    One round trip: the page is stored with the versions (and date) it was built
+    on, read together with the current ones, and only served when they agree.
+    The stamp is None when Redis is away (then nothing is stored either).
+    """
+    try:
+        catalogue, own, raw = queues.redis.mget(
+            version_key(kind),
+            listing_version_key(kind, listing_id),
+            _page_key(kind, listing_id, variant),
+        )
+    except Exception as exc:
+        log.warning("listing cache unavailable: %s", exc)
+        return None, None
+    stamp = (int(catalogue or 0), int(own or 0), date.today().isoformat())
+    if raw is not None:
+        built_on, value = pickle.loads(raw)
+        if built_on == stamp:
+            return stamp, value
+    return stamp, None
+
+
+def store_page(kind: str, listing_id: int, variant: str, stamp: tuple | None, value: Any) -> None:
+    if stamp is None:
+        return
+    try:
+        queues.redis.set(
+            _page_key(kind, listing_id, variant), pickle.dumps((stamp, value)), ex=PART_TTL
+        )
+    except Exception as exc:
+        log.warning("could not store a listing page: %s", exc)
 
 
 def get_listing(kind: str, listing_id, include_deleted: bool = False):

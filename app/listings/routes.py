@@ -6,10 +6,12 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -116,20 +118,55 @@ def render_listing(listing, sort="newest", page=1, errors=None, form=None, statu
     ), status
 
 
-@bp.get("/<any(flights, hotels, cars):kinds>/<int:listing_id>")
-def detail(kinds: str, listing_id: int):
-    """A listing's page; 404 for unknown or deleted listings."""
-    kind = kind_of(kinds)
-    listing = queries.get_listing(kind, listing_id)
+# Query arguments a page cached for anonymous visitors may vary by; any other
+# argument is served fresh (so nobody can fill the cache with made-up URLs).
+PUBLIC_PAGE_ARGS = frozenset({"sort", "page"})
+
+
+def public_variant() -> str | None:
+    """The cache variant of this request's page when every anonymous visitor
+    would get the same HTML; None for a signed-in user or a pending message."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return None
+    if not PUBLIC_PAGE_ARGS.issuperset(request.args):
+        return None
+    return "&".join(f"{k}={request.args[k][:20]}" for k in sorted(request.args))
+
+
+def track_view(kind: str, listing_id: int, provider_id: int) -> None:
     activity.track(
         "listing.viewed",
-        key=f"{kind}:{listing.id}",
-        data={"kind": kind, "id": listing.id, "provider_id": listing.provider_id},
+        key=f"{kind}:{listing_id}",
+        data={"kind": kind, "id": listing_id, "provider_id": provider_id},
         actor=current_user.get_id() if current_user.is_authenticated else None,
     )
-    return render_listing(
-        listing, request.args.get("sort", "newest"), request.args.get("page", 1, type=int)
-    )
+
+
+@bp.get("/<any(flights, hotels, cars):kinds>/<int:listing_id>")
+def detail(kinds: str, listing_id: int):
+    """A listing's page; 404 for unknown or deleted listings.
+
+    Anonymous visitors share one cached copy per listing (and sort/page),
+    retired by the catalogue and listing versions: a warm hit reads Redis only.
+    """
+    kind = kind_of(kinds)
+    variant = public_variant()
+    stamp = None
+    if variant is not None:
+        stamp, hit = queries.cached_page(kind, listing_id, variant)
+        if hit is not None:
+            provider_id, html = hit
+            track_view(kind, listing_id, provider_id)
+            return html
+    listing = queries.get_listing(kind, listing_id)
+    track_view(kind, listing.id, listing.provider_id)
+    sort, page = request.args.get("sort", "newest"), request.args.get("page", 1, type=int)
+    if variant is None:
+        return render_listing(listing, sort, page)
+    g.public_page = True  # base.html then leaves out the session's CSRF token
+    html, status = render_listing(listing, sort, page)
+    queries.store_page(kind, listing.id, variant, stamp, (listing.provider_id, html))
+    return html, status
 
 
 @bp.get("/<any(flights, hotels, cars):kinds>/<int:listing_id>/reviews")
