@@ -108,3 +108,42 @@ def test_the_page_still_answers_when_redis_is_away(client, car, monkeypatch):
     html = client.get(f"/cars/{car.id}").get_data(as_text=True)
     assert "Toyota" in html
     assert queries.catalogue_version("car") == -1
+
+
+def test_anonymous_visitors_share_one_page_without_a_session(
+    login_as, make_user, hotel, no_documents, monkeypatch
+):
+    from app.listings import queries as q
+
+    first = login_as(None).get(f"/hotels/{hotel.id}")
+    assert first.status_code == 200
+    assert "X-CSRFToken" not in first.get_data(as_text=True)  # no session's token inside
+    assert "Set-Cookie" not in first.headers
+    # The second visitor's page comes whole from Redis: not even MySQL is asked.
+    monkeypatch.setattr(q, "get_listing", lambda *a, **k: pytest.fail("MySQL was read"))
+    with no_documents:
+        again = login_as(None).get(f"/hotels/{hotel.id}")
+    assert again.get_data() == first.get_data()
+    monkeypatch.undo()
+
+    # Signed-in travelers get their own page (their token, their review form).
+    traveler = login_as(make_user("traveler"))
+    assert "X-CSRFToken" in traveler.get(f"/hotels/{hotel.id}").get_data(as_text=True)
+    # Unknown query arguments are served fresh, never stored.
+    assert login_as(None).get(f"/hotels/{hotel.id}?utm=x").status_code == 200
+    assert not list(q.queues.redis.scan_iter(f"*listing-page:hotel:{hotel.id}:utm*"))
+
+
+def test_a_deleted_listing_is_404_even_when_its_page_was_cached(client, car):
+    assert client.get(f"/cars/{car.id}").status_code == 200
+    services.delete_listing(car, None)
+    db.session.commit()
+    assert client.get(f"/cars/{car.id}").status_code == 404
+
+
+def test_a_pending_message_is_shown_not_cached(client, car):
+    assert client.get(f"/cars/{car.id}").status_code == 200  # cached
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "You are signed out.")]
+    assert "You are signed out." in client.get(f"/cars/{car.id}").get_data(as_text=True)
+    assert "You are signed out." not in client.get(f"/cars/{car.id}").get_data(as_text=True)
