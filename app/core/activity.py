@@ -291,6 +291,10 @@ class ActivityStream:
                     try:
                         if transport is None:
                             transport = make_activity_transport(self.app.config)
+                            # kafka-python closes its producers at exit; exit handlers
+                            # run last-registered first, so ours (flush) goes before it.
+                            atexit.unregister(self.close)
+                            atexit.register(self.close)
                         refused = transport.send(batch)
                         self._counts["sent"] += len(batch) - refused
                         self._counts["failed"] += refused
@@ -299,8 +303,10 @@ class ActivityStream:
                         if len(self._buffer) >= self.batch_size:
                             self._wake.set()
                     except Exception as exc:
-                        log.warning("activity send failed (%s); retrying in %.1fs", exc, backoff)
                         self._give_back(batch)
+                        if self._stopping.is_set():
+                            break
+                        log.warning("activity send failed (%s); retrying in %.1fs", exc, backoff)
                         if transport is not None:
                             try:
                                 transport.close()
