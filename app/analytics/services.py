@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from app.extensions import mongo
 
@@ -30,3 +30,29 @@ def record_raw_event(envelope: dict[str, Any]) -> bool:
     except DuplicateKeyError:
         return False
     return True
+
+
+def record_raw_events(envelopes: list[dict[str, Any]]) -> int:
+    """A batch of activity events into `events` in one write; returns how many were new.
+
+    Ordered=False keeps going past an id already stored (a redelivery); if the
+    store refuses the batch as a whole, each event goes in on its own.
+    """
+    if not envelopes:
+        return 0
+    documents = [
+        {
+            "_id": e["id"],
+            "type": e["type"],
+            "version": e.get("version", 1),
+            "key": e["key"],
+            "actor": e.get("actor"),
+            "occurred_at": datetime.fromisoformat(e["occurred_at"]),
+            "data": mongo.safe_keys(e.get("data") or {}),
+        }
+        for e in envelopes
+    ]
+    try:
+        return len(mongo.db.events.insert_many(documents, ordered=False).inserted_ids)
+    except (BulkWriteError, DuplicateKeyError):
+        return sum(record_raw_event(e) for e in envelopes)

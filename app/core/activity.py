@@ -128,12 +128,21 @@ def run_activity_batch(handler_name: str, envelopes: list[dict], attempt: int = 
 
     handler = events.handler(handler_name)
     failed = []
-    for envelope in envelopes:
+    if handler.batch_func is not None:
         try:
-            handler.func(envelope)
+            handler.batch_func(envelopes)
         except Exception:
-            log.exception("activity handler %s failed on %s", handler_name, envelope.get("id"))
-            failed.append(envelope)
+            log.exception(
+                "activity handler %s failed on a batch of %d", handler_name, len(envelopes)
+            )
+            failed = list(envelopes)
+    else:
+        for envelope in envelopes:
+            try:
+                handler.func(envelope)
+            except Exception:
+                log.exception("activity handler %s failed on %s", handler_name, envelope.get("id"))
+                failed.append(envelope)
     done = len(envelopes) - len(failed)
     if failed and attempt < 3:
         queues.activity_queue.enqueue_in(

@@ -65,6 +65,9 @@ class Handler:
     name: str
     types: frozenset[str]
     func: Callable[[dict[str, Any]], Any]
+    # Optional: the same work for a list of activity events at once (one write
+    # per batch instead of one per event); business events always go one by one.
+    batch_func: Callable[[list[dict[str, Any]]], Any] | None = None
 
     def wants(self, type_: str) -> bool:
         return WILDCARD in self.types or type_ in self.types
@@ -82,15 +85,19 @@ class EventBus:
         app.extensions["events"] = self
 
     # -- registry ---------------------------------------------------------
-    def subscribe(self, *types: str, name: str | None = None):
-        """Decorator: run the function for each event of these types (or "*")."""
+    def subscribe(self, *types: str, name: str | None = None, batch=None):
+        """Decorator: run the function for each event of these types (or "*").
+
+        `batch`, a function taking a list of envelopes, handles activity events
+        a batch at a time (app/core/activity.py); it must be idempotent per event.
+        """
         unknown = [t for t in types if t != WILDCARD and t not in EVENT_TYPES]
         if not types or unknown:
             raise ValueError(f"subscribe needs known event types, got {types!r}")
 
         def register(func):
             handler_name = name or f"{func.__module__}.{func.__qualname__}"
-            self._handlers[handler_name] = Handler(handler_name, frozenset(types), func)
+            self._handlers[handler_name] = Handler(handler_name, frozenset(types), func, batch)
             return func
 
         return register
