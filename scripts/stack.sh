@@ -7,13 +7,20 @@
 #   scripts/stack.sh status            each server, port, up/down
 #   scripts/stack.sh logs [name] [-f]  tail the logs (-f follows)
 #   scripts/stack.sh env               print the export lines only
+#   scripts/stack.sh psql [args]       psql as superuser into FerretDB's database `ferretdb`
+#                                      (one schema per MongoDB database)
 #   scripts/stack.sh browser           install Debian chromium + chromium-driver
 #
 # names: mariadb (MySQL, 13306)  redis (16379)  kafka (19092, controller 19093)
-#        ferretdb (MongoDB wire protocol, 27018)
+#        postgres (PostgreSQL, 15432; FerretDB's backend, database and role `ferretdb`)
+#        ferretdb (MongoDB wire protocol, 27018; `up ferretdb` starts postgres first,
+#                  `down ferretdb` stops FerretDB alone)
 #
 # Everything (jars, binaries, data, pid files, logs) lives under
 # ${KAYAK_STACK_DIR:-$HOME/.cache/kayak-stack}; logs are in $KAYAK_STACK_DIR/logs/<name>.log.
+# PostgreSQL refuses to run as root: as root the cluster runs as the `postgres` user, and
+# when that user cannot enter the stack dir (e.g. under /root) its data lives in
+# /var/lib/postgresql/kayak-stack/<hash of the stack dir> (see $KAYAK_STACK_DIR/postgres/cluster).
 # Progress lines go to stderr; `up` and `env` print `export VAR=...` lines on stdout, so
 #   eval "$(scripts/stack.sh up)"
 # starts the stack and sets DATABASE_URL, MONGO_URL, REDIS_URL, KAFKA_BOOTSTRAP.
@@ -26,12 +33,13 @@ LOGS=$STACK_DIR/logs
 RUN=$STACK_DIR/run
 PYTHON=${PYTHON:-python3}
 
-ALL=(mariadb redis kafka ferretdb)
+ALL=(mariadb redis kafka postgres ferretdb) # start order; down goes in reverse
 HOST=127.0.0.1
 MARIADB_PORT=13306
 REDIS_PORT=16379
 KAFKA_PORT=19092
 KAFKA_CONTROLLER_PORT=19093
+POSTGRES_PORT=15432
 FERRETDB_PORT=27018
 
 MDB_DIR=$STACK_DIR/mariadb
@@ -44,11 +52,13 @@ KAFKA_DATA=$KAFKA_DIR/data
 KAFKA_PROPS=$KAFKA_DIR/server.properties
 FERRET_DIR=$STACK_DIR/ferretdb
 FERRET_BIN=$FERRET_DIR/bin/ferretdb-kayak
-FERRET_DATA=$FERRET_DIR/data
+PG_DIR=$STACK_DIR/postgres
+PG_PASSWORD=ferretdb # role ferretdb, host auth only on 127.0.0.1; local socket is private
+FERRET_PG_URL=postgres://ferretdb:$PG_PASSWORD@$HOST:$POSTGRES_PORT/ferretdb
 
 # seconds to wait for a server to answer after starting it
 : "${STACK_TIMEOUT_MARIADB:=90}" "${STACK_TIMEOUT_REDIS:=30}"
-: "${STACK_TIMEOUT_KAFKA:=120}" "${STACK_TIMEOUT_FERRETDB:=60}"
+: "${STACK_TIMEOUT_KAFKA:=120}" "${STACK_TIMEOUT_FERRETDB:=60}" "${STACK_TIMEOUT_POSTGRES:=60}"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -59,6 +69,7 @@ port_of() {
   case $1 in
     mariadb) echo $MARIADB_PORT ;; redis) echo $REDIS_PORT ;;
     kafka) echo $KAFKA_PORT ;; ferretdb) echo $FERRETDB_PORT ;;
+    postgres) echo $POSTGRES_PORT ;;
   esac
 }
 
@@ -67,6 +78,7 @@ proc_token() {
   case $1 in
     mariadb) echo mariadbd ;; redis) echo redis-server ;;
     kafka) echo kafka.Kafka ;; ferretdb) echo ferretdb-kayak ;;
+    postgres) echo "bin/postgres -D" ;;
   esac
 }
 
@@ -170,6 +182,9 @@ need_apt_packages() { # names... -> prints Debian packages still to install
       kafka)
         command -v java >/dev/null || echo openjdk-17-jre-headless
         command -v mvn >/dev/null || echo maven ;;
+      postgres)
+        # Debian's server package (postgresql-15 on bookworm) brings its client tools
+        [[ -n $(pg_bindir) ]] || echo postgresql ;;
     esac
   done
 }
@@ -362,6 +377,101 @@ while True:
     -Dkafka.logs.dir="$LOGS" -cp "$KAFKA_LIB/*" kafka.Kafka "$KAFKA_PROPS"
 }
 
+# --- postgres (FerretDB's backend) --------------------------------------------------
+
+# newest Debian server install, e.g. /usr/lib/postgresql/15/bin (initdb, postgres, psql)
+pg_bindir() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+  [[ -n $d && -x $d/postgres && -x $d/initdb && -x $d/psql ]] && echo "$d"
+}
+
+# Where the cluster lives and who runs it (sets PG_BIN PG_BASE PG_DATA PG_SOCK AS_PG).
+# PostgreSQL will not run as root, so as root it runs as the `postgres` user (created by
+# the Debian package) in a directory that user can enter.
+pg_layout() {
+  [[ -n ${PG_LAID_OUT:-} ]] && return 0
+  PG_LAID_OUT=1
+  PG_BIN=$(pg_bindir) || die "postgres: no PostgreSQL server under /usr/lib/postgresql"
+  AS_PG=()
+  PG_BASE=$PG_DIR
+  if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || die "postgres: running as root needs the 'postgres' user (Debian package postgresql)"
+    AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+    mkdir -p "$PG_DIR"
+    if ! "${AS_PG[@]}" test -x "$PG_DIR"; then
+      PG_BASE=/var/lib/postgresql/kayak-stack/$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-16)
+    fi
+  fi
+  PG_DATA=$PG_BASE/data
+  PG_SOCK=$PG_BASE/run
+}
+
+# superuser over the cluster's private unix socket (trust; the socket dir is 0700)
+pg_super() { "$PG_BIN/psql" -X -q -h "$PG_SOCK" -p $POSTGRES_PORT -U postgres -v ON_ERROR_STOP=1 "$@"; }
+pg_ferret_ok() {
+  PGPASSWORD=$PG_PASSWORD PGCONNECT_TIMEOUT=2 "$PG_BIN/psql" -X -q -h $HOST -p $POSTGRES_PORT \
+    -U ferretdb -d ferretdb -tAc 'SELECT 1' >/dev/null 2>&1
+}
+pg_ok() {
+  pg_layout
+  if [[ -S $PG_SOCK/.s.PGSQL.$POSTGRES_PORT ]]; then
+    PGCONNECT_TIMEOUT=2 pg_super -d postgres -tAc 'SELECT 1' >/dev/null 2>&1
+  else
+    pg_ferret_ok # a server that is not ours counts as up when ferretdb can query it
+  fi
+}
+
+start_postgres() {
+  pg_layout
+  mkdir -p "$PG_DIR"
+  # A cluster belongs to one stack dir: $PG_DIR/cluster names it. Data outside the stack
+  # dir without that note is left from a deleted stack dir: start again from nothing.
+  if [[ $PG_BASE != "$PG_DIR" && -d $PG_BASE && ! -f $PG_DIR/cluster ]]; then
+    log "postgres: removing $PG_BASE (left by an earlier stack dir at the same path)"
+    rm -rf "$PG_BASE"
+  fi
+  mkdir -p "$PG_BASE" "$PG_SOCK"
+  if [[ ${#AS_PG[@]} -gt 0 ]]; then chown postgres:postgres "$PG_BASE" "$PG_SOCK"; fi
+  chmod 0700 "$PG_BASE" "$PG_SOCK"
+  echo "$PG_DATA" >"$PG_DIR/cluster"
+  if [[ ! -f $PG_DATA/PG_VERSION ]]; then
+    log "postgres: initialising cluster $PG_DATA"
+    rm -rf "$PG_DATA"
+    if ! "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --no-locale \
+          --auth-local=trust --auth-host=scram-sha-256 >>"$LOGS/postgres.log" 2>&1; then
+      rm -rf "$PG_DATA"; fail postgres "initdb failed"
+    fi
+  fi
+  local have want
+  have=$(cat "$PG_DATA/PG_VERSION") want=$(basename "$(dirname "$PG_BIN")")
+  [[ $have == "$want" ]] || die "postgres: $PG_DATA is a PostgreSQL $have cluster but the server is $want; remove $PG_BASE (FerretDB's data) or run PostgreSQL $have"
+  # synchronous_commit=off: like MariaDB's flush_log_at_trx_commit=2 here (a crash may lose
+  # the last moments of writes, never consistency); jit=off: short OLTP queries only.
+  spawn postgres "${AS_PG[@]}" "$PG_BIN/postgres" -D "$PG_DATA" -p $POSTGRES_PORT \
+    -c listen_addresses=$HOST -c unix_socket_directories="$PG_SOCK" \
+    -c max_connections=200 -c synchronous_commit=off -c jit=off \
+    -c log_min_messages=warning -c log_checkpoints=off -c log_line_prefix='%m [%p] '
+}
+
+setup_postgres() {
+  if ! pg_ferret_ok; then
+    [[ -S $PG_SOCK/.s.PGSQL.$POSTGRES_PORT ]] || fail postgres "port $POSTGRES_PORT answers but ferretdb cannot log in and $PG_SOCK is missing (not our server?)"
+    log "postgres: creating role ferretdb and database ferretdb"
+    pg_super -d postgres >>"$LOGS/postgres.log" 2>&1 <<SQL || fail postgres "bootstrap SQL failed"
+SELECT 'CREATE ROLE ferretdb LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ferretdb')\\gexec
+ALTER ROLE ferretdb LOGIN PASSWORD '$PG_PASSWORD';
+SELECT 'CREATE DATABASE ferretdb OWNER ferretdb' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'ferretdb')\\gexec
+SQL
+    pg_ferret_ok || fail postgres "role ferretdb still cannot query database ferretdb"
+  fi
+  # GIN twins for FerretDB's indexes (idempotent; see the file)
+  if [[ -S $PG_SOCK/.s.PGSQL.$POSTGRES_PORT ]]; then
+    pg_super -d ferretdb -o /dev/null -f "$SUPPORT/postgres/ferretdb_gin.sql" >>"$LOGS/postgres.log" 2>&1 \
+      || fail postgres "loading $SUPPORT/postgres/ferretdb_gin.sql failed"
+  fi
+}
+
 # --- ferretdb ------------------------------------------------------------------------
 
 ferret_ok() {
@@ -376,8 +486,7 @@ PY
 }
 
 start_ferretdb() {
-  mkdir -p "$FERRET_DATA"
-  spawn ferretdb "$FERRET_BIN" -listen "$HOST:$FERRETDB_PORT" -dir "$FERRET_DATA"
+  spawn ferretdb "$FERRET_BIN" -listen "$HOST:$FERRETDB_PORT" -postgresql-url "$FERRET_PG_URL"
 }
 
 # --- commands ------------------------------------------------------------------------
@@ -400,6 +509,34 @@ names_or_all() { # the given names, or all of them
   if [[ $# -eq 0 ]]; then printf '%s\n' "${ALL[@]}"; else printf '%s\n' "$@"; fi
 }
 
+# for `up`: the given names (or all) plus what they need, in start order (ALL's order)
+names_with_deps() {
+  local want=" ${*:-${ALL[*]}} " n
+  [[ $want == *" ferretdb "* ]] && want+=" postgres "
+  for n in "${ALL[@]}"; do [[ $want == *" $n "* ]] && echo "$n"; done
+  return 0
+}
+
+# servers started only once the ones they need answer (the others start in parallel)
+after_deps() { [[ $1 == ferretdb ]]; }
+
+start_if_down() {
+  local n=$1 pid
+  # a FerretDB started by an older stack.sh runs on SQLite: move it to PostgreSQL
+  if [[ $n == ferretdb ]] && pid=$(server_pid ferretdb) && [[ -n $pid ]] \
+      && ! pid_matches "$pid" -postgresql-url; then
+    log "ferretdb: pid $pid runs the SQLite backend; restarting it on PostgreSQL"
+    stop_one ferretdb
+  fi
+  if port_open "$(port_of "$n")"; then
+    log "$n: already answering on $HOST:$(port_of "$n")"
+    return 0
+  fi
+  rm -f "$RUN/$n.pid"
+  log "$n: starting on $HOST:$(port_of "$n")"
+  "start_$n"
+}
+
 lock() {
   mkdir -p "$STACK_DIR" "$LOGS" "$RUN"
   exec 9>"$STACK_DIR/.lock"
@@ -409,24 +546,20 @@ lock() {
 cmd_up() {
   local names n
   check_names "$@"
-  mapfile -t names < <(names_or_all "$@")
+  mapfile -t names < <(names_with_deps "$@")
   lock
   local t0=$SECONDS
   prepare "${names[@]}"
   for n in "${names[@]}"; do
-    if port_open "$(port_of "$n")"; then
-      log "$n: already answering on $HOST:$(port_of "$n")"
-      continue
-    fi
-    rm -f "$RUN/$n.pid"
-    log "$n: starting on $HOST:$(port_of "$n")"
-    "start_$n"
+    after_deps "$n" || start_if_down "$n"
   done
   for n in "${names[@]}"; do
+    after_deps "$n" && start_if_down "$n"
     case $n in
       mariadb) wait_until mariadb "$STACK_TIMEOUT_MARIADB" mdb_ping; setup_mariadb ;;
       redis) wait_until redis "$STACK_TIMEOUT_REDIS" redis_ok ;;
       kafka) wait_until kafka "$STACK_TIMEOUT_KAFKA" kafka_ok ;;
+      postgres) wait_until postgres "$STACK_TIMEOUT_POSTGRES" pg_ok; setup_postgres ;;
       ferretdb) wait_until ferretdb "$STACK_TIMEOUT_FERRETDB" ferret_ok ;;
     esac
     log "$n: ready on $HOST:$(port_of "$n")"
@@ -436,7 +569,7 @@ cmd_up() {
 }
 
 stop_one() {
-  local name=$1 pid limit i port
+  local name=$1 pid limit i port sig
   port=$(port_of "$name")
   pid=$(server_pid "$name")
   if [[ -z $pid ]]; then
@@ -448,9 +581,12 @@ stop_one() {
     fi
     return 0
   fi
-  case $name in kafka) limit=40 ;; mariadb) limit=40 ;; *) limit=15 ;; esac
+  case $name in kafka) limit=40 ;; mariadb) limit=40 ;; postgres) limit=40 ;; *) limit=15 ;; esac
+  # PostgreSQL's TERM waits for every client to leave; INT is its "fast" shutdown
+  # (rolls back open transactions, checkpoints, exits)
+  case $name in postgres) sig=INT ;; *) sig=TERM ;; esac
   log "$name: stopping pid $pid"
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < limit * 5; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
@@ -533,6 +669,7 @@ main() {
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
     env) print_env ;;
+    psql) pg_layout; exec "$PG_BIN/psql" -X -h "$PG_SOCK" -p $POSTGRES_PORT -U postgres -d ferretdb "$@" ;;
     browser) cmd_browser ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
