@@ -6,7 +6,7 @@ counted in memory first, so a batch of 500 views of a dozen pages costs a
 dozen upserts. Delivery is at least once; an event id is remembered in Redis
 for two days (SET NX), so a redelivered event is not counted twice.
 
-Collections (one document per day and key, `n` the count):
+Collections (one document per day, one per month, and key; `n` the count):
 - `traffic_daily`: page views and section views/clicks, by page and section;
 - `listing_views_daily`: listing page views, by listing (with its provider);
 - `searches_daily`: searches by kind and route or place.
@@ -29,10 +29,12 @@ SEEN_TTL = 2 * 24 * 3600
 
 
 def ensure_indexes() -> None:
-    mongo.db[TRAFFIC].create_index([("day", 1), ("page", 1)], name="by_day_page")
-    mongo.db[LISTING_VIEWS].create_index([("provider_id", 1), ("day", 1)], name="by_provider_day")
-    mongo.db[LISTING_VIEWS].create_index([("day", 1)], name="by_day")
-    mongo.db[SEARCHES].create_index([("day", 1), ("kind", 1)], name="by_day_kind")
+    """Reports read one grain over a range of periods (and one provider's listings)."""
+    for collection in (TRAFFIC, LISTING_VIEWS, SEARCHES):
+        mongo.db[collection].create_index([("grain", 1), ("period", 1)], name="by_period")
+    mongo.db[LISTING_VIEWS].create_index(
+        [("provider_id", 1), ("grain", 1), ("period", 1)], name="by_provider_period"
+    )
 
 
 def _text(value: Any, limit: int = 64) -> str:
@@ -48,43 +50,44 @@ def search_place(query: dict) -> str:
 
 
 def keys_of(envelope: dict) -> list[tuple[str, str, dict]]:
-    """(collection, _id, fields set on insert) of every rollup this event counts in."""
+    """(collection, _id, fields set on insert) of every rollup this event counts in:
+    each once per day and once per month (`grain`), so a year's report reads
+    twelve documents per key and a custom range reads days."""
     day = envelope["occurred_at"][:10]
+    out = []
+    for grain, period in (("day", day), ("month", day[:7])):
+        for collection, key, fields in _keys(envelope):
+            out.append(
+                (collection, f"{period}|{key}", {"grain": grain, "period": period, **fields})
+            )
+    return out
+
+
+def _keys(envelope: dict) -> list[tuple[str, str, dict]]:
     data = envelope.get("data") or {}
     kind = envelope["type"]
     if kind == "page.viewed":
         page = _text(data.get("page"))
-        return [
-            (
-                TRAFFIC,
-                f"{day}|{page}||view",
-                {"day": day, "page": page, "section": "", "action": "view"},
-            )
-        ]
+        return [(TRAFFIC, f"{page}||view", {"page": page, "section": "", "action": "view"})]
     if kind == "section.viewed":
         page, section = _text(data.get("page")), _text(data.get("section"))
         action = "click" if data.get("action") == "click" else "view"
-        fields = {"day": day, "page": page, "section": section, "action": action}
-        return [(TRAFFIC, f"{day}|{page}|{section}|{action}", fields)]
+        fields = {"page": page, "section": section, "action": action}
+        return [(TRAFFIC, f"{page}|{section}|{action}", fields)]
     if kind == "listing.viewed":
         listing_kind, listing_id = _text(data.get("kind"), 8), data.get("id")
         fields = {
-            "day": day,
             "kind": listing_kind,
             "listing_id": listing_id,
             "provider_id": data.get("provider_id"),
         }
-        return [(LISTING_VIEWS, f"{day}|{listing_kind}|{listing_id}", fields)]
+        return [(LISTING_VIEWS, f"{listing_kind}|{listing_id}", fields)]
     if kind == "search.performed":
         search_kind = _text(data.get("kind"), 8)
         place = search_place(data.get("query") or {})
         return [
-            (SEARCHES, f"{day}|{search_kind}|", {"day": day, "kind": search_kind, "place": ""}),
-            (
-                SEARCHES,
-                f"{day}|{search_kind}|{place}",
-                {"day": day, "kind": search_kind, "place": place},
-            ),
+            (SEARCHES, f"{search_kind}|", {"kind": search_kind, "place": ""}),
+            (SEARCHES, f"{search_kind}|{place}", {"kind": search_kind, "place": place}),
         ]
     return []
 

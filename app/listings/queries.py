@@ -182,3 +182,28 @@ def price_history(kind: str, listing_id: int, limit: int = 500) -> list[PriceCha
             .limit(limit)
         )
     )
+
+
+def get_provider(provider_id: int):
+    """The provider or 404."""
+    from app.listings.models import Provider
+
+    provider = db.session.get(Provider, provider_id)
+    if provider is None:
+        raise NotFound("No such provider.")
+    return provider
+
+
+def listings_of_provider(provider_id: int, limit: int = 2000) -> list:
+    """A provider's live listings of its kind (flights of an airline, and so on)."""
+    out = []
+    for model in MODELS.values():
+        out.extend(
+            db.session.scalars(
+                sa.select(model)
+                .where(model.provider_id == provider_id, model.deleted_at.is_(None))
+                .order_by(model.id)
+                .limit(limit)
+            )
+        )
+    return out

@@ -29,8 +29,9 @@ def views(*pages_and_sections):
     return out
 
 
-def counts(collection):
-    return {d["_id"].split("|", 1)[1]: d["n"] for d in mongo.db[collection].find()}
+def counts(collection, grain="day"):
+    found = mongo.db[collection].find({"grain": grain})
+    return {d["_id"].split("|", 1)[1]: d["n"] for d in found}
 
 
 def test_a_batch_is_counted_once_per_event_even_when_delivered_twice(app_ctx):
@@ -54,8 +55,10 @@ def test_a_batch_is_counted_once_per_event_even_when_delivered_twice(app_ctx):
         "listings.detail|reviews|view": 1,
         "listings.detail|reviews|click": 2,
     }
-    (doc,) = mongo.db[rollups.LISTING_VIEWS].find()
+    assert counts(rollups.TRAFFIC, "month") == counts(rollups.TRAFFIC, "day")
+    (doc,) = mongo.db[rollups.LISTING_VIEWS].find({"grain": "day"})
     assert (doc["kind"], doc["listing_id"], doc["provider_id"], doc["n"]) == ("hotel", 7, 3, 1)
+    assert doc["period"] == listing["occurred_at"][:10]
     assert counts(rollups.SEARCHES) == {"flight|": 1, "flight|SFO-JFK": 1}
 
 
