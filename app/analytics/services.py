@@ -54,5 +54,10 @@ def record_raw_events(envelopes: list[dict[str, Any]]) -> int:
     ]
     try:
         return len(mongo.db.events.insert_many(documents, ordered=False).inserted_ids)
-    except (BulkWriteError, DuplicateKeyError):
+    except BulkWriteError as exc:
+        # Unordered: every document but the duplicates went in.
+        if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+            raise
+        return exc.details.get("nInserted", 0)
+    except DuplicateKeyError:  # a store that refuses the whole batch
         return sum(record_raw_event(e) for e in envelopes)

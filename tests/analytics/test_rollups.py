@@ -163,3 +163,13 @@ def test_beacons_reach_the_rollups_through_kafka(app_ctx, client, pipeline, tmp_
         assert mongo.db.events.count_documents({"type": "section.viewed"}) == 3  # raw log too
     finally:
         consumer.stop()
+
+
+def test_the_raw_log_takes_a_batch_once_even_when_redelivered(app_ctx):
+    from app.analytics import services
+
+    batch = views("main.index", ("main.index", "search-box", "click"))
+    assert services.record_raw_events(batch) == 2
+    again = [*batch, *views("auth.signin")]
+    assert services.record_raw_events(again) == 1  # only the new one
+    assert mongo.db.events.count_documents({}) == 3
