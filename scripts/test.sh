@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 eval "$(bash scripts/stack.sh up)"
 bash scripts/stack.sh browser >&2
+npm ci --prefix tests/e2e/axe --no-audit --no-fund --loglevel=error >&2  # axe-core (accessibility tests)
 echo "[test] stack ready in $(( $(date +%s) - started ))s" >&2
 export DATABASE_URL MONGO_URL REDIS_URL KAFKA_BOOTSTRAP
 set +e

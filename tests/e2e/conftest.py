@@ -48,3 +48,28 @@ def page(browser, live_server):
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     yield page
     context.close()
+
+
+# -- accessibility: axe-core from its pinned npm package ------------------------
+AXE_DIR = os.path.join(os.path.dirname(__file__), "axe")
+AXE_SOURCE = os.path.join(AXE_DIR, "node_modules", "axe-core", "axe.min.js")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source, installed from tests/e2e/axe/package-lock.json when missing.
+
+    scripts/test.sh runs `npm ci` there already; this covers a bare `pytest`.
+    """
+    if not os.path.exists(AXE_SOURCE):
+        import shutil
+        import subprocess
+
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is missing: it installs axe-core for the accessibility tests")
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=AXE_DIR, check=True
+        )
+    with open(AXE_SOURCE, encoding="utf-8") as source:
+        return source.read()

@@ -96,7 +96,7 @@ def test_admin_builds_the_catalogue_in_the_browser(page, make_user, make_provide
     page.get_by_role("button", name="Add hotel").click()
     assert page.get_by_text("was added").is_visible()
     upload_and_open(page, tmp_path, "lobby.jpg", (200, 130, 50), "Open-air lobby")
-    assert page.get_by_text("Ocean View King").is_visible()
+    assert page.get_by_role("rowheader", name="Ocean View King").is_visible()
 
     # A car.
     page.goto("/admin/listings/car/new")

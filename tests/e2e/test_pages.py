@@ -18,9 +18,11 @@ def test_home_page_in_the_browser(page, tmp_path):
 def test_navigation_collapses_on_a_phone(page):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto("/")
-    assert not page.locator("nav.nav").is_visible()
-    page.locator("label.nav-toggle-label").click()
-    assert page.locator("nav.nav").is_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    assert not nav.is_visible()
+    page.get_by_text("Menu", exact=True).click()
+    assert nav.is_visible()
+    assert nav.get_by_role("link", name="Sign in").is_visible()
 
 
 def test_missing_page_in_the_browser(page):
