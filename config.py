@@ -20,6 +20,9 @@ ENV_VARS: dict[str, str] = {
     "MONGO_URL": "MongoDB URL, e.g. mongodb://127.0.0.1:27018/. Empty: the embedded "
     "document store in instance/.",
     "MONGO_DB": "Name of the MongoDB database (default kayak).",
+    "EVENTS_TTL_DAYS": "Days the raw analytics event log (MongoDB `events`) keeps an event, "
+    "through a TTL index where the store has them: the embedded store and MongoDB, not "
+    "FerretDB 1.24 (default 7; 0 keeps every event).",
     "REDIS_URL": "Redis URL for the cache and the RQ queues, e.g. "
     "redis://127.0.0.1:16379/0. Empty: an embedded Redis server in instance/.",
     "KAFKA_BOOTSTRAP": "Kafka bootstrap servers, e.g. 127.0.0.1:19092. Empty: the relay "
@@ -41,12 +44,23 @@ ENV_VARS: dict[str, str] = {
     "RELAY_POLL_SECONDS": "How often the relay looks for new outbox rows (default 0.5).",
     "OUTBOX_LAG_WARN_SECONDS": "Age of the oldest unsent event above which /readyz "
     "reports the outbox as degraded (default 120).",
+    "EVENT_SWEEP_GRACE_SECONDS": "Age of a sent business event after which the delivery "
+    "sweeper re-dispatches the handlers still owed a run (default 90; never shorter than "
+    "a failing handler's whole retry schedule).",
+    "EVENT_SWEEP_INTERVAL_SECONDS": "How often the relay runs a round of the delivery "
+    "sweeper (default 15; 0 turns it off).",
+    "EVENT_SWEEP_MAX": "Re-dispatches of one event before the sweeper files a dead letter "
+    "for each handler still missing (default 5).",
+    "EVENT_LAG_WARN_SECONDS": "Age of the oldest business event not yet processed by all "
+    "its handlers above which /readyz reports event lag as degraded (default 300).",
     "SESSION_COOKIE_SECURE": "1 to send the session cookie over HTTPS only (default 1 "
     "in production, 0 elsewhere).",
     "MAIL_URL": "Outgoing mail server, e.g. smtp://user:pass@smtp.example.com:587 "
     "(smtps:// for TLS from the start; STARTTLS is used when the server offers it). "
     "Empty: mail is written to the log and, outside production, listed at /auth/dev/mail.",
     "MAIL_FROM": "Sender address of account mail (default Kayak <no-reply@kayak.local>).",
+    "BOOKING_HOLD_MINUTES": "How long a booking holds its seats, rooms or car while the "
+    "traveler pays (default 10); then the expiry job releases it (booking.abandoned).",
     "LOG_LEVEL": "Logging level (default INFO).",
     "LOG_FORMAT": "json (default) or text.",
 }
@@ -82,6 +96,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
     MONGO_URL = env("MONGO_URL")
     MONGO_DB = env("MONGO_DB", "kayak")
+    EVENTS_TTL_DAYS = env_float("EVENTS_TTL_DAYS", 7.0)
     REDIS_URL = env("REDIS_URL")
     KAFKA_BOOTSTRAP = env("KAFKA_BOOTSTRAP")
     KAFKA_TOPIC = env("KAFKA_TOPIC", "kayak.events")
@@ -95,6 +110,11 @@ class Config:
     EVENT_RETRY_BASE_SECONDS = env_float("EVENT_RETRY_BASE_SECONDS", 2.0)
     RELAY_POLL_SECONDS = env_float("RELAY_POLL_SECONDS", 0.5)
     OUTBOX_LAG_WARN_SECONDS = env_int("OUTBOX_LAG_WARN_SECONDS", 120)
+    EVENT_SWEEP_GRACE_SECONDS = env_float("EVENT_SWEEP_GRACE_SECONDS", 90.0)
+    EVENT_SWEEP_INTERVAL_SECONDS = env_float("EVENT_SWEEP_INTERVAL_SECONDS", 15.0)
+    EVENT_SWEEP_MAX = env_int("EVENT_SWEEP_MAX", 5)
+    EVENT_LAG_WARN_SECONDS = env_int("EVENT_LAG_WARN_SECONDS", 300)
+    BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
     LOG_LEVEL = env("LOG_LEVEL", "INFO")
     LOG_FORMAT = env("LOG_FORMAT", "json")
 

@@ -2,12 +2,59 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import datetime
 from typing import Any
 
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from flask import current_app
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from app.extensions import mongo
+
+log = logging.getLogger(__name__)
+
+RAW_EVENTS_TTL_INDEX = "expire_raw_events"
+_indexes_ready: set[tuple] = set()  # (pid, store, database) declared by this process
+
+
+def ensure_indexes() -> None:
+    """The raw event log keeps an event EVENTS_TTL_DAYS days (a TTL index on
+    `occurred_at`), so it stays bounded however long the app runs.
+
+    The embedded store and MongoDB expire documents; FerretDB 1.24 refuses TTL
+    indexes, so there the log is unbounded (docs/decisions.md) and this logs
+    it once per process instead of failing the handler.
+    """
+    events = mongo.db.events
+    days = float(current_app.config.get("EVENTS_TTL_DAYS") or 0)
+    existing = events.index_information().get(RAW_EVENTS_TTL_INDEX)
+    if days <= 0:
+        if existing:
+            events.drop_index(RAW_EVENTS_TTL_INDEX)
+        return
+    seconds = int(days * 86400)
+    if existing and existing.get("expireAfterSeconds") == seconds:
+        return
+    try:
+        if existing:  # EVENTS_TTL_DAYS changed
+            events.drop_index(RAW_EVENTS_TTL_INDEX)
+        events.create_index("occurred_at", expireAfterSeconds=seconds, name=RAW_EVENTS_TTL_INDEX)
+    except OperationFailure as exc:
+        log.warning(
+            "the document store refuses a TTL index (%s): the raw event log `events` "
+            "is not bounded here; delete old events yourself",
+            (exc.details or {}).get("errmsg", exc),
+        )
+
+
+def _ensure_indexes_once() -> None:
+    """Declared by the first write of each process (there is no start-up hook
+    that runs on every store; reviews' indexes are declared by the seed)."""
+    key = (os.getpid(), mongo.location, mongo.db.name)
+    if key not in _indexes_ready:
+        ensure_indexes()
+        _indexes_ready.add(key)
 
 
 def record_raw_event(envelope: dict[str, Any]) -> bool:
@@ -15,6 +62,7 @@ def record_raw_event(envelope: dict[str, Any]) -> bool:
 
     The event id is the document id, so a second delivery is a no-op.
     """
+    _ensure_indexes_once()
     document = {
         "type": envelope["type"],
         "version": envelope.get("version", 1),
@@ -40,6 +88,7 @@ def record_raw_events(envelopes: list[dict[str, Any]]) -> int:
     """
     if not envelopes:
         return 0
+    _ensure_indexes_once()
     documents = [
         {
             "_id": e["id"],
