@@ -26,6 +26,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_document_indexes(app)
     register_errorhandlers(app)
     register_cli(app)
     return app
@@ -89,6 +90,14 @@ def register_blueprints(app: Flask) -> None:
     from app.core.security import register_security_headers
 
     register_security_headers(app)
+
+
+def register_document_indexes(app: Flask) -> None:
+    """Every domain's declared indexes exist before its first write (idempotent)."""
+    from app.extensions import mongo
+
+    with app.app_context():
+        mongo.ensure_indexes()
 
 
 def register_errorhandlers(app: Flask) -> None:

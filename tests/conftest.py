@@ -146,6 +146,7 @@ def app(tmp_path_factory):
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         mongo.client.drop_database(TEST_DB_NAME)
+        assert mongo.ensure_indexes() == []  # as create_app does on a fresh store
     yield app
     with app.app_context():
         from app.extensions import db

@@ -28,6 +28,7 @@ SEARCHES = "searches_daily"
 SEEN_TTL = 2 * 24 * 3600
 
 
+@mongo.declare_indexes
 def ensure_indexes() -> None:
     """Reports read one grain over a range of periods (and one provider's listings)."""
     for collection in (TRAFFIC, LISTING_VIEWS, SEARCHES):

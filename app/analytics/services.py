@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +14,9 @@ from app.extensions import mongo
 log = logging.getLogger(__name__)
 
 RAW_EVENTS_TTL_INDEX = "expire_raw_events"
-_indexes_ready: set[tuple] = set()  # (pid, store, database) declared by this process
 
 
+@mongo.declare_indexes
 def ensure_indexes() -> None:
     """The raw event log keeps an event EVENTS_TTL_DAYS days (a TTL index on
     `occurred_at`), so it stays bounded however long the app runs.
@@ -48,21 +47,12 @@ def ensure_indexes() -> None:
         )
 
 
-def _ensure_indexes_once() -> None:
-    """Declared by the first write of each process (there is no start-up hook
-    that runs on every store; reviews' indexes are declared by the seed)."""
-    key = (os.getpid(), mongo.location, mongo.db.name)
-    if key not in _indexes_ready:
-        ensure_indexes()
-        _indexes_ready.add(key)
-
 
 def record_raw_event(envelope: dict[str, Any]) -> bool:
     """Append the event to `events` once; returns True if it was new.
 
     The event id is the document id, so a second delivery is a no-op.
     """
-    _ensure_indexes_once()
     document = {
         "type": envelope["type"],
         "version": envelope.get("version", 1),
@@ -88,7 +78,6 @@ def record_raw_events(envelopes: list[dict[str, Any]]) -> int:
     """
     if not envelopes:
         return 0
-    _ensure_indexes_once()
     documents = [
         {
             "_id": e["id"],

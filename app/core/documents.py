@@ -8,8 +8,12 @@ same way in both modes and keeps to the subset both support (DESIGN.md).
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class DocumentStore:
@@ -19,6 +23,7 @@ class DocumentStore:
         self.embedded = False
         self.location = ""
         self.files_path = ""
+        self._declarations: list[Callable[[], Any]] = []
 
     def init_app(self, app) -> None:
         url = app.config.get("MONGO_URL")
@@ -43,6 +48,32 @@ class DocumentStore:
             self.files_path = os.path.join(app.instance_path, "files")
         self._db = self.client[name]
         app.extensions["mongo"] = self
+
+    # -- indexes ------------------------------------------------------------
+    def declare_indexes(self, func: Callable[[], Any]) -> Callable[[], Any]:
+        """Decorator: a domain's index declarations, run by `ensure_indexes` at start-up.
+
+        Rules such as "one review per traveler and listing" rest on a unique
+        index, so it must exist before the first write on every store.
+        """
+        self._declarations.append(func)
+        return func
+
+    def ensure_indexes(self) -> list[str]:
+        """Run every declaration (create_index is idempotent); returns the failures.
+
+        A store that is away at start-up is logged, never fatal: the app still
+        serves what does not need it.
+        """
+        failures = []
+        for declare in self._declarations:
+            try:
+                declare()
+            except Exception as exc:
+                name = f"{declare.__module__}.{declare.__qualname__}"
+                log.warning("could not declare document indexes (%s): %s", name, exc)
+                failures.append(name)
+        return failures
 
     @property
     def db(self):

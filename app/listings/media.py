@@ -21,6 +21,13 @@ def collection():
     return mongo.db.listing_media
 
 
+@mongo.declare_indexes
+def ensure_indexes() -> None:
+    collection().create_index(
+        [("listing_kind", 1), ("listing_id", 1), ("position", 1)], name="by_listing"
+    )
+
+
 def photos_of(listing) -> list[dict]:
     return list(
         collection()

@@ -28,6 +28,7 @@ def collection():
     return mongo.db.reviews
 
 
+@mongo.declare_indexes
 def ensure_indexes() -> None:
     reviews = collection()
     reviews.create_index(
