@@ -12,7 +12,17 @@ from config import load_config
 
 # Domain packages, each with a blueprint `bp`; their `models` and `events`
 # modules are imported here so every process knows every table and handler.
-DOMAINS = ("main", "admin", "analytics", "listings", "auth", "users", "partners", "api")
+DOMAINS = (
+    "main",
+    "admin",
+    "analytics",
+    "listings",
+    "search",
+    "auth",
+    "users",
+    "partners",
+    "api",
+)
 
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:

@@ -75,6 +75,14 @@ MATRIX: dict[str, Rule] = {
     "auth.forgot_password": Rule("/auth/password/forgot", EVERYONE),
     "auth.reset_password": Rule("/auth/password/reset/{reset_token}", EVERYONE),
     "auth.dev_mail": Rule("/auth/dev/mail", EVERYONE),  # outside production only
+    "analytics.beacon": Rule("/beacon", EVERYONE),  # views and clicks; no CSRF (sendBeacon)
+    "analytics.privacy": Rule("/privacy", EVERYONE),
+    "analytics.admin_reports": Rule("/admin/analytics", roles_with("analytics.view")),
+    "analytics.admin_export": Rule("/admin/analytics/pages.csv", roles_with("analytics.view")),
+    "analytics.provider_reports": Rule(
+        "/admin/analytics/providers/{hotel_provider}", roles_with("analytics.view")
+    ),
+    "analytics.partner_reports": Rule("/partner/analytics", PARTNERS),
     # any signed-in account
     "auth.change_password": Rule("/auth/password", SIGNED_IN),
     # a traveler's own account
@@ -125,6 +133,12 @@ MATRIX: dict[str, Rule] = {
     "listings.add_review": Rule("/hotels/{hotel}/reviews", TRAVELERS),
     "listings.helpful": Rule("/reviews/{review}/helpful", TRAVELERS),
     "listings.photo": Rule("/media/{media}", EVERYONE),
+    # search (issue 9): public pages and the autocomplete
+    "search.flights": Rule("/search/flights", EVERYONE),
+    "search.hotels": Rule("/search/hotels", EVERYONE),
+    "search.cars": Rule("/search/cars", EVERYONE),
+    "search.suggest": Rule("/search/places?kind=flights&field=q&q=sfo", EVERYONE),
+    "search.static": Rule("/search/static/search.css", EVERYONE),
     # catalogue administration
     "listings.admin_list": Rule("/admin/listings", "listings.view"),
     "listings.admin_providers": Rule(
@@ -146,6 +160,9 @@ MATRIX: dict[str, Rule] = {
     ),
     # partner JSON API (bearer keys)
     "api.me": Rule("/api/v1/me", PARTNERS, api=True),
+    # the OpenAPI document and its page: public, no key needed
+    "api.openapi_document": Rule("/api/v1/openapi.json", EVERYONE, api=True),
+    "api.docs": Rule("/api/v1/docs", EVERYONE, api=True),
     "api.list_listings": Rule("/api/v1/listings", PARTNERS, api=True),
     # The hotel belongs to other_partner (a hotel group); partner is an airline.
     "api.create_listing": Rule(
@@ -160,6 +177,10 @@ MATRIX: dict[str, Rule] = {
     "api.delete_listing": Rule(
         "/api/v1/listings/hotel/{hotel}", {"other_partner"}, api=True, expect={"partner": "404"}
     ),
+    # search for partners: a key without parameters gets past the checks (422)
+    "api.search_flights": Rule("/api/v1/search/flights", PARTNERS, api=True),
+    "api.search_hotels": Rule("/api/v1/search/hotels", PARTNERS, api=True),
+    "api.search_cars": Rule("/api/v1/search/cars", PARTNERS, api=True),
     # other_partner is allowed in but sends no file: 400 still proves it got past the checks.
     "api.add_photo": Rule(
         "/api/v1/listings/hotel/{hotel}/photos",
@@ -270,6 +291,7 @@ def build_world(app, make_user, make_provider) -> dict:
             "api_key": keys["partner"][0].id,
             "reset_token": make_password_token(owner),
             "hotel": hotel.id,
+            "hotel_provider": hotel.provider_id,
             "media": media,
             "hotel_photo": hotel_photo,
         },

@@ -4,7 +4,12 @@ from app.core.health import run_checks
 from app.main import bp
 
 # (endpoint, label) of the top navigation; domains append theirs as they land.
-NAV_ITEMS: list[tuple[str, str]] = [("main.index", "Explore")]
+NAV_ITEMS: list[tuple[str, str]] = [
+    ("main.index", "Explore"),
+    ("search.flights", "Flights"),
+    ("search.hotels", "Hotels"),
+    ("search.cars", "Cars"),
+]
 
 
 @bp.app_context_processor
