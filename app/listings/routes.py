@@ -120,7 +120,11 @@ def render_listing(listing, sort="newest", page=1, errors=None, form=None, statu
 
 # Query arguments a page cached for anonymous visitors may vary by; any other
 # argument is served fresh (so nobody can fill the cache with made-up URLs).
-PUBLIC_PAGE_ARGS = frozenset({"sort", "page"})
+PUBLIC_PAGE_ARGS = frozenset(
+    {"sort", "page"}  # reviews
+    | {"date", "travelers", "cabin", "checkin", "checkout", "guests", "rooms"}  # from a search
+    | {"pickup", "dropoff"}
+)
 
 
 def public_variant() -> str | None:

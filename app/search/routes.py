@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from urllib.parse import urlencode
 
-from flask import make_response, render_template, request, url_for
+from flask import g, make_response, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app.extensions import activity
 from app.listings.models import CABINS, CAR_TYPES, TRANSMISSIONS
 from app.listings.routes import listing_url
 from app.listings.validation import AMENITIES, Invalid
@@ -40,17 +41,45 @@ def is_fragment() -> bool:
     )
 
 
+def public_variant() -> str | None:
+    """The cache key of this whole page when every anonymous visitor gets the
+    same HTML (a full page, nobody signed in, no message waiting); else None."""
+    if is_fragment() or current_user.is_authenticated or session.get("_flashes"):
+        return None
+    raw = request.query_string.decode("utf-8", "replace")
+    if len(raw) > 600 or len(request.args) > 24:
+        return None  # nothing made up to fill the cache with
+    today = datetime.now(UTC).date().isoformat()  # "in the past" changes at midnight
+    return f"full|{today}|" + urlencode(sorted(request.args.items(multi=True)))
+
+
 def page(kind: str):
     """The search page of `kind`, or only its results region for htmx.
 
     A valid search's content (search box and results region) is rendered once
     and cached with the results (same catalogue version), keyed by the query,
-    filters, sort and page; a repeated list costs one Redis read and the page
-    frame (base.html: navigation, account, CSRF token) around it.
+    filters, sort and page. For anonymous visitors the whole page is cached
+    too (without a session's CSRF token), so a repeated list costs one Redis
+    read; every hit is still tracked as a search.
     """
+    variant = public_variant()
+    if variant is None:
+        body, status, _ = build(kind)
+    else:
+        g.public_page = True  # base.html then leaves out the session's CSRF token
+        body, status, event = queries.cached(kind, variant, lambda: build(kind, track=False))
+        if event is not None:
+            activity.track("search.performed", key=kind, data=event, actor=None)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def build(kind: str, track: bool = True) -> tuple[str, int, dict | None]:
+    """(body, status, search.performed data) of this request's search page or region."""
     args = request.args
     query, errors, status = None, {}, 200
-    region = main = None
+    region = main = event = None
     if any(args.get(name) for name in QUERY_FIELDS[kind]):
         try:
             query, how = searches.parse(kind, args)
@@ -58,21 +87,19 @@ def page(kind: str):
             errors, status = exc.errors, 422
         else:
             region, main, counts = rendered(kind, query, how)
-            searches.track(kind, query, how, counts, actor())
+            if track:
+                searches.track(kind, query, how, counts, actor())
+            else:
+                event = searches.event_data(kind, query, how, counts)
     if is_fragment() and region is not None:
-        response = make_response(region)
-    else:
-        if main is None:
-            main = render_template(
-                f"search/{kind}s.html", kind=kind, values=args, errors=errors, query=None,
-                results_html=None,
-            )  # fmt: skip
-        response = make_response(
-            render_template("search/_page.html", main_html=main, title=page_title(kind, query)),
-            status,
-        )
-    response.vary.add("HX-Request")
-    return response
+        return region, status, event
+    if main is None:
+        main = render_template(
+            f"search/{kind}s.html", kind=kind, values=args, errors=errors, query=None,
+            results_html=None,
+        )  # fmt: skip
+    html = render_template("search/_page.html", main_html=main, title=page_title(kind, query))
+    return html, status, event
 
 
 def rendered(kind: str, query, how) -> tuple[str, str, dict]:

@@ -67,17 +67,19 @@ def cars(args, actor=None) -> Outcome:
 def track(kind: str, query, how: forms.Refine, refined, actor) -> None:
     """Publish search.performed. `refined` is a Refined or a dict with the
     same counts (total, unfiltered, page) when the page came from the cache."""
+    data = event_data(kind, query, how, refined)
+    activity.track("search.performed", key=kind, data=data, actor=actor)
+
+
+def event_data(kind: str, query, how: forms.Refine, refined) -> dict:
+    """The data of a search.performed event (a page cached whole for anonymous
+    visitors keeps it, to track each later hit the same way)."""
     counts = refined if isinstance(refined, dict) else vars(refined)
-    activity.track(
-        "search.performed",
-        key=kind,
-        data={
-            "kind": kind,
-            "query": query.args(),
-            "filters": how.args(),
-            "page": counts["page"],
-            "result_count": counts["total"],
-            "unfiltered_count": counts["unfiltered"],
-        },
-        actor=actor,
-    )
+    return {
+        "kind": kind,
+        "query": query.args(),
+        "filters": how.args(),
+        "page": counts["page"],
+        "result_count": counts["total"],
+        "unfiltered_count": counts["unfiltered"],
+    }

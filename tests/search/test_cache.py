@@ -129,3 +129,38 @@ def test_the_rendered_results_are_cached_and_retired_with_the_catalogue(
     db.session.commit()
     html = client.get(link).get_data(as_text=True)
     assert "$245" in html and "$300" not in html
+
+
+def test_anonymous_visitors_share_one_cached_page_and_every_view_is_tracked(
+    app, flight, login_as, make_user, monkeypatch
+):
+    from urllib.parse import urlencode
+
+    from app.extensions import activity
+
+    leg = flight("SFO", "JFK", "08:00", "16:30", number="100", fare="300.00")
+    url = "/search/flights?" + urlencode(flight_args())
+    tracked = []
+    monkeypatch.setattr(activity, "track", lambda *a, **kw: tracked.append(kw["data"]))
+
+    first = login_as(None).get(url)
+    assert first.status_code == 200 and "$300" in first.get_data(as_text=True)
+    assert "X-CSRFToken" not in first.get_data(as_text=True)
+    assert "Set-Cookie" not in first.headers  # no session for a shared page
+    with monkeypatch.context() as patch:
+        patch.setattr(queries, "departures", lambda *a, **kw: pytest.fail("not cached"))
+        again = login_as(None).get(url)
+    assert again.get_data() == first.get_data()
+    assert len(tracked) == 2 and tracked[0] == tracked[1]
+    assert tracked[0]["result_count"] == 1
+
+    # A signed-in traveler gets their own frame (their token); a price change
+    # retires the shared page at once.
+    assert "X-CSRFToken" in login_as(make_user("traveler")).get(url).get_data(as_text=True)
+    services.update_listing(
+        leg,
+        {"cabins": {"economy": {"fare": "199.00", "seats_total": "180", "seats_available": "50"}}},
+        None,
+    )
+    db.session.commit()
+    assert "$199" in login_as(None).get(url).get_data(as_text=True)
