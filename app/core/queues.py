@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from rq import Queue
 
 
@@ -18,8 +20,14 @@ class Queues:
 
         self.url = app.config.get("REDIS_URL") or embedded_redis_url(app)
         app.config["REDIS_URL_RESOLVED"] = self.url
+        # Two quick retries (at most about 0.3 s), not redis-py's default of about
+        # 6 s: a page must not hang on its cache when Redis is away.
         self.redis = redis.Redis.from_url(
-            self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+            self.url,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 2),
         )
         self.queue = Queue(app.config["RQ_QUEUE"], connection=self.redis)
         # Activity batches have their own queue, listed after the business one, so a
