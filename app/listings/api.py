@@ -24,6 +24,7 @@ from app.listings.validation import Invalid
 
 KINDS = "<any(flight, hotel, car):kind>"
 PAGE_SIZE = 50
+MAX_PAGE = 10_000  # app/listings/openapi.yaml says so; beyond it MySQL's OFFSET overflows
 
 
 def money(value: Decimal | None) -> str | None:
@@ -123,12 +124,14 @@ def own_kind_or_403(kind: str):
 @partner_required
 def list_listings():
     """The partner's own listings, newest first; ?kind=flight|hotel|car&page=N."""
-    kind = (
-        request.args.get("kind") or {v: k for k, v in OWNER_KIND.items()}[g.partner_provider.kind]
-    )
+    default = {v: k for k, v in OWNER_KIND.items()}[g.partner_provider.kind]
+    kind = request.args.get("kind", default)
     if kind not in MODELS:
         return problem(400, "Bad Request", "kind must be flight, hotel or car.")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", "1")
+    if not (page.isdecimal() and len(page) <= 5 and 1 <= int(page) <= MAX_PAGE):
+        return problem(400, "Bad Request", f"page must be a whole number from 1 to {MAX_PAGE}.")
+    page = int(page)
     model = MODELS[kind]
     query = (
         sa.select(model)

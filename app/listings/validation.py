@@ -163,7 +163,9 @@ def flag(value: Any) -> bool:
 
 def clock(value: Any, what: str) -> time:
     try:
-        return time.fromisoformat(str(value).strip())
+        if not isinstance(value, str):  # int 1234 would read as 12:34
+            raise ValueError
+        return time.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"Enter the {what} as HH:MM, e.g. 15:00.") from None
 
@@ -181,7 +183,9 @@ def coordinate(value: Any, what: str, limit: int) -> Decimal:
 def local_datetime(value: Any, what: str, tz_name: str | None) -> datetime:
     """A wall-clock time at an airport -> naive UTC. Refuses times DST skips."""
     try:
-        naive = datetime.fromisoformat(str(value).strip())
+        if not isinstance(value, str):  # int 20261220 would read as a midnight
+            raise ValueError
+        naive = datetime.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"Enter the {what} as a date and time, e.g. 2026-12-20T08:30.") from None
     if naive.tzinfo is not None:
