@@ -39,6 +39,35 @@ def relay_once_cmd() -> None:
     click.echo(f"relayed {total} events")
 
 
+@events_cli.command("sweep")
+@click.option("--loop", is_flag=True, help="Keep sweeping every EVENT_SWEEP_INTERVAL_SECONDS.")
+def sweep(loop: bool) -> None:
+    """Re-dispatch business events some handler has not processed after the grace
+    period (the relay does this on its own; this is for operators and cron)."""
+    import time
+
+    from flask import current_app
+
+    from app.core.sweeper import event_lag, sweep_once
+
+    while True:
+        counts = sweep_once()
+        lag = event_lag()
+        db.session.rollback()
+        click.echo(
+            json.dumps(
+                {
+                    **dict(counts),
+                    "unsettled": lag["pending"],
+                    "oldest_age_seconds": lag["oldest_age_seconds"],
+                }
+            )
+        )
+        if not loop:
+            return
+        time.sleep(max(current_app.config["EVENT_SWEEP_INTERVAL_SECONDS"], 1.0))
+
+
 @events_cli.command("handlers")
 def handlers() -> None:
     """List the subscribed handlers."""

@@ -120,6 +120,21 @@ def check_outbox():
     return ("degraded" if backlog["oldest_age_seconds"] > limit else "ok"), detail
 
 
+@check("event lag")
+def check_event_lag():
+    """The true lag: the oldest business event some handler has not processed yet."""
+    from app.core.sweeper import event_lag
+
+    lag = event_lag()
+    db.session.rollback()
+    limit = current_app.config["EVENT_LAG_WARN_SECONDS"]
+    detail = (
+        f"{lag['pending']} event(s) not yet processed by all handlers, "
+        f"oldest {lag['oldest_age_seconds']:.0f}s"
+    )
+    return ("degraded" if lag["oldest_age_seconds"] > limit else "ok"), detail
+
+
 @check("activity")
 def check_activity():
     from app.core.activity import read_stats

@@ -23,7 +23,11 @@ class OutboxEvent(db.Model):
     """An event written in the same transaction as the change it describes."""
 
     __tablename__ = "outbox"
-    __table_args__ = (sa.Index("ix_outbox_unsent", "sent_at", "seq"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_unsent", "sent_at", "seq"),
+        # The sweeper and the lag check read only unsettled rows through this index.
+        sa.Index("ix_outbox_unsettled", "settled_at", "seq"),
+    )
 
     seq = db.Column(BigId, primary_key=True, autoincrement=True)
     event_id = db.Column(db.String(36), nullable=False, unique=True)
@@ -34,6 +38,12 @@ class OutboxEvent(db.Model):
     sent_at = db.Column(db.DateTime)
     attempts = db.Column(db.Integer, nullable=False, default=0)
     last_error = db.Column(db.Text)
+    # Set once every subscribed handler has processed the event or filed a dead
+    # letter (app/core/sweeper.py); NULL while the event is still on its way.
+    settled_at = db.Column(db.DateTime)
+    # How many times the sweeper re-dispatched the event, and when it looks again.
+    sweeps = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    next_sweep_at = db.Column(db.DateTime)
 
     @classmethod
     def from_envelope(cls, envelope: dict[str, Any]) -> OutboxEvent:
@@ -72,7 +82,8 @@ class DeadLetter(db.Model):
     envelope = db.Column(db.Text, nullable=False)
     error = db.Column(db.Text, nullable=False)
     attempts = db.Column(db.Integer, nullable=False)
-    status = db.Column(db.String(16), nullable=False, default="dead")  # dead | retried
+    # dead | retried (an admin sent it back) | resolved (a later run succeeded)
+    status = db.Column(db.String(16), nullable=False, default="dead")
     failed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     retried_at = db.Column(db.DateTime)
 

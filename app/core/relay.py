@@ -123,12 +123,21 @@ def outbox_backlog() -> dict[str, Any]:
 
 
 def run_relay(stop=lambda: False) -> None:
-    """Loop forever (or until stop() is true), backing off while the transport is down."""
+    """Loop forever (or until stop() is true), backing off while the transport is down.
+
+    Every EVENT_SWEEP_INTERVAL_SECONDS it also runs a round of the delivery
+    sweeper (app/core/sweeper.py), whose failures never stop the relaying.
+    """
     config = current_app.config
     poll = config["RELAY_POLL_SECONDS"]
+    sweep_every = config["EVENT_SWEEP_INTERVAL_SECONDS"]
+    next_sweep = time.monotonic() + sweep_every
     transport = None
     backoff = poll
     while not stop():
+        if sweep_every > 0 and time.monotonic() >= next_sweep:
+            next_sweep = time.monotonic() + sweep_every
+            sweep_round()
         try:
             if transport is None:
                 transport = make_transport()
@@ -154,3 +163,17 @@ def run_relay(stop=lambda: False) -> None:
         time.sleep(poll)
     if transport is not None:
         transport.close()
+
+
+def sweep_round() -> None:
+    from app.core.sweeper import sweep_once
+
+    try:
+        counts = sweep_once()
+        if counts.get("redispatch") or counts.get("give_up"):
+            log.warning("sweeper round: %s", dict(counts))
+    except Exception as exc:
+        db.session.rollback()
+        log.warning("sweeper round failed (%s)", exc)
+    finally:
+        db.session.remove()
