@@ -56,6 +56,7 @@ def test_a_full_buffer_drops_and_counts_without_blocking(app_ctx, monkeypatch):
     # The counters reach Redis within the sender's next round.
     wait_for(lambda: read_stats(queues.redis).get("dropped", 0) >= results.count(False), 10)
     assert len(transport.sent) == results.count(True)
+    queues.redis.delete(activity_module.stats_key())  # the losses were on purpose
 
 
 def test_activity_reaches_the_raw_log_through_its_own_topic(app_ctx, pipeline, tmp_path):

@@ -4,21 +4,20 @@ same pages without JavaScript."""
 
 import pytest
 
-from tests.e2e.conftest import browser, live_server, page  # noqa: F401  (fixtures)
-from tests.search.conftest import DAY, iso
+from tests.search.conftest import DAY, airline, flight, iso  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture()
-def flights(flight):
+def flights(flight):  # noqa: F811
     flight("SFO", "JFK", "08:00", "16:30", code="TA", number="100", fare="300.00")
     flight("SFO", "JFK", "13:00", "21:30", code="TB", number="110", fare="350.00")
     flight("SFO", "ORD", "06:00", "12:00", code="TB", number="200", fare="100.00")
     flight("ORD", "JFK", "13:00", "16:10", code="TB", number="202", fare="90.00")
 
 
-def test_search_from_the_home_page_with_the_keyboard(page, flights):  # noqa: F811
+def test_search_from_the_home_page_with_the_keyboard(page, flights):
     page.goto("/")
     page.locator("#f-from").press_sequentially("san fran", delay=30)
     page.wait_for_selector("#lb-from [role=option]")
@@ -42,7 +41,7 @@ def test_search_from_the_home_page_with_the_keyboard(page, flights):  # noqa: F8
     assert page.console_errors == []
 
 
-def test_filters_and_sorts_swap_the_results_and_keep_the_url(page, flights):  # noqa: F811
+def test_filters_and_sorts_swap_the_results_and_keep_the_url(page, flights):
     page.goto(f"/search/flights?trip=oneway&from=SFO&to=JFK&depart={iso(DAY)}")
     page.wait_for_selector(".result-card")
     page.evaluate("window.marker = 'same page'")  # gone if the page reloads
