@@ -59,6 +59,8 @@ ENV_VARS: dict[str, str] = {
     "(smtps:// for TLS from the start; STARTTLS is used when the server offers it). "
     "Empty: mail is written to the log and, outside production, listed at /auth/dev/mail.",
     "MAIL_FROM": "Sender address of account mail (default Kayak <no-reply@kayak.local>).",
+    "PERIODIC_JOBS": "1 (default) to let the relay run the domains' periodic jobs "
+    "(releasing unpaid holds, reconciling payments); 0 turns them off.",
     "BOOKING_HOLD_MINUTES": "How long a booking holds its seats, rooms or car while the "
     "traveler pays (default 10); then the expiry job releases it (booking.abandoned).",
     "LOG_LEVEL": "Logging level (default INFO).",
@@ -115,6 +117,7 @@ class Config:
     EVENT_SWEEP_MAX = env_int("EVENT_SWEEP_MAX", 5)
     EVENT_LAG_WARN_SECONDS = env_int("EVENT_LAG_WARN_SECONDS", 300)
     BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
+    PERIODIC_JOBS = env_bool("PERIODIC_JOBS", True)
     LOG_LEVEL = env("LOG_LEVEL", "INFO")
     LOG_FORMAT = env("LOG_FORMAT", "json")
 

@@ -21,6 +21,7 @@ DOMAINS = (
     "auth",
     "users",
     "partners",
+    "bookings",  # before "api": it adds its routes to the api blueprint
     "api",
 )
 

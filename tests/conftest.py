@@ -59,6 +59,7 @@ TEST_ENV = {
     "EVENT_MAX_ATTEMPTS": "3",
     "EVENT_RETRY_BASE_SECONDS": "0.2",
     "RELAY_POLL_SECONDS": "0.2",
+    "PERIODIC_JOBS": "0",  # tests run them directly; a relay must not race them
     "LOG_FORMAT": "text",
     "SECRET_KEY": "testing-only-not-a-secret",
 }

@@ -139,6 +139,26 @@ MATRIX: dict[str, Rule] = {
     "search.cars": Rule("/search/cars", EVERYONE),
     "search.suggest": Rule("/search/places?kind=flights&field=q&q=sfo", EVERYONE),
     "search.static": Rule("/search/static/search.css", EVERYONE),
+    # bookings (issue 10): a traveler's own bookings; others' answer 404
+    "bookings.start": Rule("/book/hotel/{hotel}", TRAVELERS),
+    "bookings.pay": Rule(
+        "/trips/{booking}/pay", {"traveler"}, foreign=frozenset({"other_traveler"})
+    ),
+    "bookings.trips": Rule("/trips", TRAVELERS),
+    "bookings.trips_json": Rule("/trips.json", TRAVELERS),
+    "bookings.trip": Rule("/trips/{booking}", {"traveler"}, foreign=frozenset({"other_traveler"})),
+    "bookings.cancel": Rule(
+        "/trips/{booking}/cancel", {"traveler"}, foreign=frozenset({"other_traveler"})
+    ),
+    "bookings.invoice": Rule(
+        "/trips/{booking}/invoice", {"traveler"}, foreign=frozenset({"other_traveler"})
+    ),
+    "bookings.invoice_pdf": Rule(
+        "/trips/{booking}/invoice.pdf", {"traveler"}, foreign=frozenset({"other_traveler"})
+    ),
+    "bookings.admin_billing": Rule("/admin/billing", "billing.view"),
+    "bookings.admin_billing_csv": Rule("/admin/billing/export.csv", "billing.view"),
+    "bookings.admin_bill": Rule("/admin/billing/{bill}", "billing.view"),
     # catalogue administration
     "listings.admin_list": Rule("/admin/listings", "listings.view"),
     "listings.admin_providers": Rule(
@@ -176,6 +196,15 @@ MATRIX: dict[str, Rule] = {
     ),
     "api.delete_listing": Rule(
         "/api/v1/listings/hotel/{hotel}", {"other_partner"}, api=True, expect={"partner": "404"}
+    ),
+    # bookings of the partner's own listings (the hotel is other_partner's)
+    "api.list_bookings": Rule("/api/v1/bookings", PARTNERS, api=True),
+    "api.get_booking": Rule(
+        "/api/v1/bookings/{booking}", {"other_partner"}, api=True, expect={"partner": "404"}
+    ),
+    # other_partner is let in; without an Idempotency-Key header it gets 422.
+    "api.cancel_booking": Rule(
+        "/api/v1/bookings/{booking}/cancel", {"other_partner"}, api=True, expect={"partner": "404"}
     ),
     # search for partners: a key without parameters gets past the checks (422)
     "api.search_flights": Rule("/api/v1/search/flights", PARTNERS, api=True),
@@ -275,6 +304,7 @@ def build_world(app, make_user, make_provider) -> dict:
             "listing_title": hotel.title,
         }
     ).inserted_id
+    booking, bill = _paid_booking(owner, hotel)
     media = mongo.put_file(b"\xff\xd8jpeg", "room.jpg", "image/jpeg")
     hotel_photo = add_photo(hotel, _jpeg(), "room.jpg", "", None)["_id"]
     return {
@@ -294,8 +324,33 @@ def build_world(app, make_user, make_provider) -> dict:
             "hotel_provider": hotel.provider_id,
             "media": media,
             "hotel_photo": hotel_photo,
+            "booking": booking,
+            "bill": bill,
         },
     }
+
+
+def _paid_booking(owner, hotel) -> tuple[str, str]:
+    """A confirmed, paid stay of the owner at the hotel: (reference, billing id)."""
+    from datetime import date, timedelta
+
+    from app.bookings import services
+    from app.bookings.models import BillingRecord
+    from app.extensions import db
+    from app.payments.cards import check_card
+
+    check_in = date.today() + timedelta(days=40)
+    request = services.BookingRequest(
+        "hotel", hotel_id=hotel.id, room_type_id=hotel.rooms[0].id, check_in=check_in,
+        check_out=check_in + timedelta(days=2),
+    )  # fmt: skip
+    booking = services.hold(
+        owner, request, [services.TravelerInput("Owner", "O")], "owner@example.com", None, "world"
+    )
+    card = services.CardChoice(card=check_card("4242424242424242", "12/30", "123"), holder_name="O")
+    booking = services.pay(booking, owner, card, "world")
+    bill = db.session.scalar(db.select(BillingRecord.billing_id))
+    return booking.reference, bill
 
 
 def _jpeg() -> bytes:

@@ -47,7 +47,6 @@ def ensure_indexes() -> None:
         )
 
 
-
 def record_raw_event(envelope: dict[str, Any]) -> bool:
     """Append the event to `events` once; returns True if it was new.
 

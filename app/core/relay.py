@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core import periodic
 from app.core.models import OutboxEvent, utcnow
 from app.extensions import db
 
@@ -126,11 +127,13 @@ def run_relay(stop=lambda: False) -> None:
     """Loop forever (or until stop() is true), backing off while the transport is down.
 
     Every EVENT_SWEEP_INTERVAL_SECONDS it also runs a round of the delivery
-    sweeper (app/core/sweeper.py), whose failures never stop the relaying.
+    sweeper (app/core/sweeper.py), and the domains' periodic jobs when they
+    are due (app/core/periodic.py); their failures never stop the relaying.
     """
     config = current_app.config
     poll = config["RELAY_POLL_SECONDS"]
     sweep_every = config["EVENT_SWEEP_INTERVAL_SECONDS"]
+    periodic_jobs = config["PERIODIC_JOBS"]
     next_sweep = time.monotonic() + sweep_every
     transport = None
     backoff = poll
@@ -138,6 +141,8 @@ def run_relay(stop=lambda: False) -> None:
         if sweep_every > 0 and time.monotonic() >= next_sweep:
             next_sweep = time.monotonic() + sweep_every
             sweep_round()
+        if periodic_jobs:
+            periodic.run_due()
         try:
             if transport is None:
                 transport = make_transport()
