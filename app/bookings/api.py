@@ -46,7 +46,7 @@ def _booking(reference: str):
 @partner_required
 def list_bookings():
     """The provider's bookings, newest first, optionally of one status."""
-    status = request.args.get("status") or None
+    status = request.args.get("status")  # present but empty is refused too
     errors = {}
     if status is not None and status not in ("held", "confirmed", "cancelled", "abandoned"):
         errors["status"] = "Use held, confirmed, cancelled or abandoned."

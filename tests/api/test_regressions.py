@@ -66,3 +66,10 @@ def test_times_sent_as_numbers_are_refused_not_read_as_clock_times(
     r = client.post("/api/v1/listings/flight", json=f.flight_input(departs_local=20261220),
                     headers=keys["flight"])  # fmt: skip
     assert r.status_code == 422 and "date and time" in r.get_json()["errors"]["departs_local"]
+
+
+@pytest.mark.parametrize("status", ["", "paid", "HELD"])
+def test_a_bookings_status_outside_the_list_is_422_even_when_empty(client, headers, status):
+    r = client.get(f"/api/v1/bookings?status={status}", headers=headers)
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert "status" in r.get_json()["errors"]
