@@ -68,7 +68,10 @@ def configure_logging(app: Flask) -> None:
     @app.after_request
     def log_request(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if request.endpoint not in ("static", "main.healthz"):
+        if access.isEnabledFor(logging.INFO) and request.endpoint not in (
+            "static",
+            "main.healthz",
+        ):
             # A view whose URL carries a secret (a one-time link) sets g.log_path.
             path = g.get("log_path") or request.path
             access.info(

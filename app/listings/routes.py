@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME
 
 from app.core.access import traveler_required
 from app.core.models import utcnow
@@ -130,7 +131,12 @@ PUBLIC_PAGE_ARGS = frozenset(
 def public_variant() -> str | None:
     """The cache variant of this request's page when every anonymous visitor
     would get the same HTML; None for a signed-in user or a pending message."""
-    if current_user.is_authenticated or session.get("_flashes"):
+    cookies, config = request.cookies, current_app.config
+    has_cookie = cookies.get(config["SESSION_COOKIE_NAME"]) or cookies.get(
+        config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+    )
+    # Only a visitor with a cookie can be signed in or have a message waiting.
+    if has_cookie and (current_user.is_authenticated or session.get("_flashes")):
         return None
     if not PUBLIC_PAGE_ARGS.issuperset(request.args):
         return None
