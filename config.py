@@ -59,6 +59,9 @@ ENV_VARS: dict[str, str] = {
     "(smtps:// for TLS from the start; STARTTLS is used when the server offers it). "
     "Empty: mail is written to the log and, outside production, listed at /auth/dev/mail.",
     "MAIL_FROM": "Sender address of account mail (default Kayak <no-reply@kayak.local>).",
+    "LISTING_PAGE_MEMO_SECONDS": "How long a process serves a shared listing page it has "
+    "just checked against the versions in Redis from memory, without asking again "
+    "(default 0.25; 0 turns it off). A write in another process shows after at most this.",
     "PERIODIC_JOBS": "1 (default) to let the relay run the domains' periodic jobs "
     "(releasing unpaid holds, reconciling payments); 0 turns them off.",
     "BOOKING_HOLD_MINUTES": "How long a booking holds its seats, rooms or car while the "
@@ -118,6 +121,7 @@ class Config:
     EVENT_LAG_WARN_SECONDS = env_int("EVENT_LAG_WARN_SECONDS", 300)
     BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
     PERIODIC_JOBS = env_bool("PERIODIC_JOBS", True)
+    LISTING_PAGE_MEMO_SECONDS = env_float("LISTING_PAGE_MEMO_SECONDS", 0.25)
     LOG_LEVEL = env("LOG_LEVEL", "INFO")
     LOG_FORMAT = env("LOG_FORMAT", "json")
 

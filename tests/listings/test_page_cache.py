@@ -147,3 +147,24 @@ def test_a_pending_message_is_shown_not_cached(client, car):
         session["_flashes"] = [("info", "You are signed out.")]
     assert "You are signed out." in client.get(f"/cars/{car.id}").get_data(as_text=True)
     assert "You are signed out." not in client.get(f"/cars/{car.id}").get_data(as_text=True)
+
+
+def test_a_shared_page_is_served_from_memory_for_a_moment_then_checked_again(
+    app, client, car, monkeypatch
+):
+    from app.extensions import queues
+    from app.listings import queries as q
+
+    monkeypatch.setitem(app.config, "LISTING_PAGE_MEMO_SECONDS", 0.5)
+    assert client.get(f"/cars/{car.id}").status_code == 200  # built and stored
+    assert client.get(f"/cars/{car.id}").status_code == 200  # checked in Redis, remembered
+    with monkeypatch.context() as patch:
+        patch.setattr(queues, "redis", None)  # any Redis call would fail
+        assert "Toyota" in client.get(f"/cars/{car.id}").get_data(as_text=True)
+    # A write in another process (a raw INCR, not this process's bump) shows once
+    # the moment has passed; a write in this process shows at once.
+    queues.redis.incr(q.version_key("car"))
+    monkeypatch.setattr(q.time, "monotonic", lambda: 10**9)
+    monkeypatch.setattr(q, "get_listing", lambda *a, **k: pytest.fail("rebuilt"))
+    with pytest.raises(pytest.fail.Exception, match="rebuilt"):
+        client.get(f"/cars/{car.id}")
