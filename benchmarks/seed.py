@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from load import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,24 +33,6 @@ DEFAULTS = {
     "MONGO_URL": "mongodb://127.0.0.1:27018/",
     "REDIS_URL": "redis://127.0.0.1:16379/0",
 }
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-        memory = f"{mem_kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        memory = "unknown memory"
-    return f"{os.cpu_count()} CPUs ({cpu}), {memory}, Python {platform.python_version()}"
 
 
 def server_cpu() -> dict[str, float]:

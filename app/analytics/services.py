@@ -47,12 +47,10 @@ def ensure_indexes() -> None:
         )
 
 
-def record_raw_event(envelope: dict[str, Any]) -> bool:
-    """Append the event to `events` once; returns True if it was new.
-
-    The event id is the document id, so a second delivery is a no-op.
-    """
-    document = {
+def raw_document(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The raw log's copy of an event; the event id is the document id."""
+    return {
+        "_id": envelope["id"],
         "type": envelope["type"],
         "version": envelope.get("version", 1),
         "key": envelope["key"],
@@ -60,10 +58,17 @@ def record_raw_event(envelope: dict[str, Any]) -> bool:
         "occurred_at": datetime.fromisoformat(envelope["occurred_at"]),
         "data": mongo.safe_keys(envelope.get("data") or {}),
     }
+
+
+def record_raw_event(envelope: dict[str, Any]) -> bool:
+    """Append the event to `events` once; returns True if it was new.
+
+    The event id is the document id, so a second delivery is a no-op.
+    """
     try:
         # Insert by id rather than upsert: a primary-key check, which the
         # embedded store answers without scanning the collection.
-        mongo.db.events.insert_one({"_id": envelope["id"], **document})
+        mongo.db.events.insert_one(raw_document(envelope))
     except DuplicateKeyError:
         return False
     return True
@@ -77,18 +82,7 @@ def record_raw_events(envelopes: list[dict[str, Any]]) -> int:
     """
     if not envelopes:
         return 0
-    documents = [
-        {
-            "_id": e["id"],
-            "type": e["type"],
-            "version": e.get("version", 1),
-            "key": e["key"],
-            "actor": e.get("actor"),
-            "occurred_at": datetime.fromisoformat(e["occurred_at"]),
-            "data": mongo.safe_keys(e.get("data") or {}),
-        }
-        for e in envelopes
-    ]
+    documents = [raw_document(e) for e in envelopes]
     try:
         return len(mongo.db.events.insert_many(documents, ordered=False).inserted_ids)
     except BulkWriteError as exc:
