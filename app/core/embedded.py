@@ -1019,7 +1019,7 @@ class EmbeddedDatabase:
             conn = sqlite3.connect(
                 self.path, timeout=SQLITE_TIMEOUT, isolation_level=None, check_same_thread=False
             )
-            conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS _indexes "
@@ -1230,3 +1230,22 @@ class FileFolder:
                 os.remove(path)
             except FileNotFoundError:
                 pass
+
+
+def _use_wal(conn) -> None:
+    """Switch the file to WAL once (it stays WAL). Two processes opening a new
+    file at once race for that switch, and SQLite answers the loser "database
+    is locked" at once, without its busy timeout: so wait and look again."""
+    import sqlite3
+    import time
+
+    for attempt in range(100):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.05)
