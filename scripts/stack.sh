@@ -12,7 +12,8 @@
 #   scripts/stack.sh browser           install Debian chromium + chromium-driver
 #
 # names: mariadb (MySQL, 13306)  redis (16379)  kafka (19092, controller 19093)
-#        postgres (PostgreSQL, 15432; FerretDB's backend, database and role `ferretdb`)
+#        postgres (PostgreSQL, 15432; FerretDB's backend, database and role `ferretdb`,
+#                  password from KAYAK_PG_PASSWORD, default `ferretdb`, loopback only)
 #        ferretdb (MongoDB wire protocol, 27018; `up ferretdb` starts postgres first,
 #                  `down ferretdb` stops FerretDB alone)
 #
@@ -53,7 +54,7 @@ KAFKA_PROPS=$KAFKA_DIR/server.properties
 FERRET_DIR=$STACK_DIR/ferretdb
 FERRET_BIN=$FERRET_DIR/bin/ferretdb-kayak
 PG_DIR=$STACK_DIR/postgres
-PG_PASSWORD=ferretdb # role ferretdb, host auth only on 127.0.0.1; local socket is private
+PG_PASSWORD=${KAYAK_PG_PASSWORD:-ferretdb} # role ferretdb, host auth only on 127.0.0.1; local socket is private
 FERRET_PG_URL=postgres://ferretdb:$PG_PASSWORD@$HOST:$POSTGRES_PORT/ferretdb
 
 # seconds to wait for a server to answer after starting it

@@ -51,7 +51,7 @@ class KafkaActivityTransport:
         from app.core.consumer import ensure_topic
 
         self.topic = config["KAFKA_ACTIVITY_TOPIC"]
-        ensure_topic({**config, "KAFKA_TOPIC": self.topic})
+        ensure_topic(config, self.topic)
         self.producer = KafkaProducer(
             bootstrap_servers=config["KAFKA_BOOTSTRAP"].split(","),
             acks=1,
@@ -365,40 +365,16 @@ def consume_activity_batch(consumer, timeout_ms: int = 500) -> int:
 
 
 def run_activity_consumer(stop=lambda: False) -> None:
+    """The activity topic's own consumer group (the business consumer's loop)."""
     from flask import current_app
-    from kafka import KafkaConsumer
 
-    from app.core.consumer import ensure_topic
+    from app.core.consumer import run_consumer
 
     config = current_app.config
-    if not config.get("KAFKA_BOOTSTRAP"):
-        raise RuntimeError("KAFKA_BOOTSTRAP is not set: embedded mode needs no consumer")
-    topic = config["KAFKA_ACTIVITY_TOPIC"]
-    consumer = None
-    backoff = 0.5
-    while not stop():
-        try:
-            if consumer is None:
-                ensure_topic({**config, "KAFKA_TOPIC": topic})
-                consumer = KafkaConsumer(
-                    topic,
-                    bootstrap_servers=config["KAFKA_BOOTSTRAP"].split(","),
-                    group_id=config["KAFKA_ACTIVITY_GROUP"],
-                    enable_auto_commit=False,
-                    auto_offset_reset="earliest",
-                    reconnect_backoff_max_ms=2000,
-                    session_timeout_ms=10000,
-                    heartbeat_interval_ms=3000,
-                    metadata_max_age_ms=10000,
-                )
-                log.info("activity consumer joined %s on %s", config["KAFKA_ACTIVITY_GROUP"], topic)
-            count = consume_activity_batch(consumer)
-            backoff = 0.5
-            if count:
-                log.info("enqueued %d activity events", count)
-        except Exception as exc:
-            log.warning("activity consumer round failed (%s); retrying in %.1fs", exc, backoff)
-            time.sleep(backoff)
-            backoff = min(backoff * 2, 10.0)
-    if consumer is not None:
-        consumer.close()
+    run_consumer(
+        stop,
+        config["KAFKA_ACTIVITY_TOPIC"],
+        config["KAFKA_ACTIVITY_GROUP"],
+        consume_activity_batch,
+        "activity consumer",
+    )

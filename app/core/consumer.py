@@ -18,7 +18,7 @@ from app.core.tasks import dispatch
 log = logging.getLogger(__name__)
 
 
-def ensure_topic(config, partitions: int = 3) -> None:
+def ensure_topic(config, topic: str | None = None, partitions: int = 3) -> None:
     """Create the events topic up front, so a consumer never waits on metadata."""
     from kafka.admin import KafkaAdminClient, NewTopic
     from kafka.errors import TopicAlreadyExistsError
@@ -27,21 +27,21 @@ def ensure_topic(config, partitions: int = 3) -> None:
         bootstrap_servers=config["KAFKA_BOOTSTRAP"].split(","), request_timeout_ms=10000
     )
     try:
-        admin.create_topics([NewTopic(config["KAFKA_TOPIC"], partitions, 1)])
+        admin.create_topics([NewTopic(topic or config["KAFKA_TOPIC"], partitions, 1)])
     except TopicAlreadyExistsError:
         pass
     finally:
         admin.close()
 
 
-def make_consumer(config):
+def make_consumer(config, topic: str, group: str):
     from kafka import KafkaConsumer
 
-    ensure_topic(config)
+    ensure_topic(config, topic)
     return KafkaConsumer(
-        config["KAFKA_TOPIC"],
+        topic,
         bootstrap_servers=config["KAFKA_BOOTSTRAP"].split(","),
-        group_id=config["KAFKA_GROUP"],
+        group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         reconnect_backoff_max_ms=2000,
@@ -79,25 +79,29 @@ def consume_batch(consumer, timeout_ms: int = 500) -> int:
     return count
 
 
-def run_consumer(stop=lambda: False) -> None:
+def run_consumer(
+    stop=lambda: False, topic: str | None = None, group: str | None = None,
+    consume=consume_batch, label: str = "consumer",
+) -> None:  # fmt: skip
+    """Consume a topic until stop() (the business events by default; the activity
+    consumer passes its own topic, group and batch step), backing off on failure."""
     config = current_app.config
     if not config.get("KAFKA_BOOTSTRAP"):
         raise RuntimeError("KAFKA_BOOTSTRAP is not set: embedded mode needs no consumer")
+    topic, group = topic or config["KAFKA_TOPIC"], group or config["KAFKA_GROUP"]
     consumer = None
     backoff = 0.5
     while not stop():
         try:
             if consumer is None:
-                consumer = make_consumer(config)
-                log.info(
-                    "consumer joined group %s on %s", config["KAFKA_GROUP"], config["KAFKA_TOPIC"]
-                )
-            count = consume_batch(consumer)
+                consumer = make_consumer(config, topic, group)
+                log.info("%s joined group %s on %s", label, group, topic)
+            count = consume(consumer)
             backoff = 0.5
             if count:
-                log.info("dispatched %d events", count)
+                log.info("%s handed on %d events", label, count)
         except Exception as exc:
-            log.warning("consumer round failed (%s); retrying in %.1fs", exc, backoff)
+            log.warning("%s round failed (%s); retrying in %.1fs", label, exc, backoff)
             time.sleep(backoff)
             backoff = min(backoff * 2, 10.0)
     if consumer is not None:
